@@ -1,0 +1,137 @@
+using System.Buffers;
+
+namespace Backprop;
+
+// The backward pass: topological order without recursion, then the chain rule one link at a time.
+public sealed partial class Value
+{
+    private static int s_traversal;
+
+    private struct Frame
+    {
+        public Value Node;
+        public int Next;
+    }
+
+    /// <summary>
+    /// Every value this one depends on, each once, ordered so that every parent comes before its
+    /// children; this value is last. Iterative: a chain of millions of nodes does not touch the stack.
+    /// </summary>
+    public IReadOnlyList<Value> TopologicalOrder() => BuildTopologicalOrder();
+
+    internal List<Value> BuildTopologicalOrder()
+    {
+        int stamp = Interlocked.Increment(ref s_traversal);
+        var order = new List<Value>();
+        var stack = new Frame[16];
+        int depth = 0;
+        _mark = stamp;
+        stack[depth++] = new Frame { Node = this };
+        while (depth > 0)
+        {
+            ref Frame top = ref stack[depth - 1];
+            if (top.Next < top.Node._arity)
+            {
+                Value parent = top.Node.ParentAt(top.Next++);
+                if (parent._mark != stamp)
+                {
+                    parent._mark = stamp;
+                    if (depth == stack.Length) Array.Resize(ref stack, depth * 2);
+                    stack[depth++] = new Frame { Node = parent };
+                }
+            }
+            else
+            {
+                Value done = top.Node;
+                done._topoIndex = order.Count;
+                order.Add(done);
+                stack[--depth] = default;
+            }
+        }
+        return order;
+    }
+
+    private Value ParentAt(int i) => _arity <= 2 ? (i == 0 ? _p0! : _p1!) : _pn![i];
+
+    private double LocalAt(int i) => _arity <= 2 ? (i == 0 ? _d0 : _d1) : _dn![i];
+
+    /// <summary>
+    /// Backpropagation: adds ∂this/∂v to <see cref="Grad"/> of every value v this one depends on
+    /// (this value included, whose own gradient is the seed).
+    /// </summary>
+    /// <remarks>
+    /// <para>A value reached through several paths receives the sum of the sub-gradients of all of
+    /// them (note 001's "add these up"). Gradients <b>accumulate</b>: calling <c>Backward()</c> twice
+    /// without <see cref="ZeroGrad"/> in between adds the same gradients again, exactly as PyTorch
+    /// does with leaf gradients; call <see cref="ZeroGrad"/> (or a network's <c>ZeroGrad()</c>) first.</para>
+    /// <para>NaN and infinity are propagated, never hidden. With <paramref name="detectAnomaly"/>, the
+    /// pass instead throws a <see cref="NonFiniteValueException"/> naming the first node whose forward
+    /// value or whose local derivative turned finite numbers into a non-finite one; gradients are then
+    /// left as they were.</para>
+    /// </remarks>
+    /// <param name="seed">∂this/∂this, 1 by default.</param>
+    /// <param name="detectAnomaly">Check every forward value and gradient contribution for NaN/∞.</param>
+    public void Backward(double seed = 1.0, bool detectAnomaly = false)
+    {
+        List<Value> order = BuildTopologicalOrder();
+        int n = order.Count;
+        if (detectAnomaly)
+        {
+            CheckForwardFinite(order);
+            if (!double.IsFinite(seed))
+                throw new NonFiniteValueException(this, $"Backward: the seed gradient is {Format(seed)}; expected a finite number.");
+        }
+
+        double[] g = ArrayPool<double>.Shared.Rent(n);
+        try
+        {
+            Array.Clear(g, 0, n);
+            g[n - 1] = seed;
+            for (int i = n - 1; i >= 0; i--)
+            {
+                Value node = order[i];
+                double gi = g[i];
+                for (int k = 0; k < node._arity; k++)
+                {
+                    Value parent = node.ParentAt(k);
+                    double contribution = node.LocalAt(k) * gi; // the chain rule, one link
+                    if (detectAnomaly && !double.IsFinite(contribution))
+                        throw new NonFiniteValueException(node,
+                            $"Backward: at node {node.DisplayName} (op '{node.Op}'), the local derivative " +
+                            $"∂{node.DisplayName}/∂{parent.DisplayName} = {Format(node.LocalAt(k))} times the incoming gradient " +
+                            $"{Format(gi)} gives {Format(contribution)}.");
+                    g[parent._topoIndex] += contribution;
+                }
+            }
+            for (int i = 0; i < n; i++) order[i].Grad += g[i];
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(g);
+        }
+    }
+
+    private static void CheckForwardFinite(List<Value> order)
+    {
+        foreach (Value node in order)
+        {
+            if (double.IsFinite(node.Data)) continue;
+            if (node.IsLeaf)
+                throw new NonFiniteValueException(node, $"Forward: the leaf {node.DisplayName} holds {Format(node.Data)}.");
+            bool parentsFinite = true;
+            for (int k = 0; k < node._arity; k++) parentsFinite &= double.IsFinite(node.ParentAt(k).Data);
+            if (parentsFinite)
+            {
+                var inputs = string.Join(", ", node.Parents.Select(p => $"{p.DisplayName} = {Format(p.Data)}"));
+                throw new NonFiniteValueException(node,
+                    $"Forward: node {node.DisplayName} (op '{node.Op}') produced {Format(node.Data)} from finite inputs ({inputs}).");
+            }
+        }
+    }
+
+    /// <summary>Sets <see cref="Grad"/> to zero on this value and every value it depends on.</summary>
+    public void ZeroGrad()
+    {
+        foreach (Value v in BuildTopologicalOrder()) v.Grad = 0;
+    }
+}
