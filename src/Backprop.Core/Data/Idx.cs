@@ -93,13 +93,18 @@ public static class Idx
         ArgumentNullException.ThrowIfNull(stream);
         Stream source = SniffGzip(stream);
         using IDisposable? owned = ReferenceEquals(source, stream) ? null : source;
+        return ReadPayloadCore(source, name, expectedMagic, kind, out dims);
+    }
+
+    /// <summary>Reads up to <paramref name="buffer"/>.Length bytes; a corrupt gzip stream is reported with the file's name.</summary>
+    private static int Fill(Stream stream, Span<byte> buffer, string name)
+    {
         try
         {
-            return ReadPayloadCore(source, name, expectedMagic, kind, out dims);
+            return stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
         }
-        catch (InvalidDataException e) when (e.Source != typeof(Idx).Assembly.GetName().Name)
+        catch (InvalidDataException e)
         {
-            // e.g. a gzip stream that ends early or is corrupt: say which file.
             throw new InvalidDataException($"Idx: {name} could not be decompressed ({e.Message}); is the file truncated or corrupt?", e);
         }
     }
@@ -109,7 +114,7 @@ public static class Idx
         int rank = expectedMagic & 0xFF;
         int headerBytes = 4 + 4 * rank;
         var header = new byte[headerBytes];
-        int got = stream.ReadAtLeast(header, headerBytes, throwOnEndOfStream: false);
+        int got = Fill(stream, header, name);
         if (got >= 4)
         {
             int magic = BinaryPrimitives.ReadInt32BigEndian(header);
@@ -134,14 +139,14 @@ public static class Idx
                 throw new InvalidDataException($"Idx: {name} declares sizes {string.Join(" × ", dims[..(d + 1)])}, more than {Array.MaxLength} bytes.");
         }
         var data = new byte[size];
-        int read = stream.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
+        int read = Fill(stream, data, name);
         string shape = string.Join(" × ", dims);
         if (read < data.Length)
             throw new InvalidDataException(
                 $"Idx.Read{char.ToUpperInvariant(kind[0])}{kind[1..]}: {name} is truncated: the header declares {shape} = {size} data bytes " +
                 $"({headerBytes + size} bytes in all), but only {read} data bytes ({headerBytes + read} in all) follow.");
         Span<byte> extra = stackalloc byte[1];
-        if (stream.Read(extra) > 0)
+        if (Fill(stream, extra, name) > 0)
             throw new InvalidDataException(
                 $"Idx.Read{char.ToUpperInvariant(kind[0])}{kind[1..]}: {name} is longer than its header says: it declares {shape} = {size} data bytes " +
                 $"({headerBytes + size} bytes in all), but more bytes follow.");
