@@ -27,7 +27,7 @@ public sealed partial class Tensor
         int k = sa[^1], kb = sb[^2];
         if (k != kb)
             throw new ShapeMismatchException("MatMul", sa, sb,
-                $"MatMul: cannot multiply {Shapes.Format(sa)} by {Shapes.Format(sb)}: expected the inner dimensions to agree ({k} ≠ {kb}).");
+                $"MatMul: cannot multiply {Shapes.Format(sa)} by {Shapes.Format(sb)}: expected the inner dimensions to agree ({k} ≠ {kb})");
         if (batchedB && sa[0] != sb[0])
             throw new ShapeMismatchException("MatMul", sa, sb,
                 $"MatMul: cannot multiply {Shapes.Format(sa)} by {Shapes.Format(sb)}: expected the batch dimensions to agree ({sa[0]} ≠ {sb[0]}).");
