@@ -1,0 +1,227 @@
+using System.Globalization;
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Backprop;
+
+// + − × ÷ with NumPy broadcasting. Each gradient is summed back over the dimensions its operand was
+// broadcast along, so it always has the operand's own shape.
+public sealed partial class Tensor
+{
+    // ---- tensor ∘ tensor ------------------------------------------------------------------------
+
+    /// <summary>a + b, broadcasting. ∂/∂a = 1, ∂/∂b = 1.</summary>
+    public static Tensor Add(Tensor a, Tensor b)
+    {
+        Broadcast bc = Broadcast.Of("Add", a, b);
+        return Record("+", Forward<AddKernel>(bc, a, b), [a, b], ctx =>
+        {
+            if (ctx.DType == DType.Float32) AddBackward<float>(ctx, bc, subtract: false);
+            else AddBackward<double>(ctx, bc, subtract: false);
+        });
+    }
+
+    /// <summary>a − b, broadcasting. ∂/∂a = 1, ∂/∂b = −1.</summary>
+    public static Tensor Subtract(Tensor a, Tensor b)
+    {
+        Broadcast bc = Broadcast.Of("Subtract", a, b);
+        return Record("-", Forward<SubtractKernel>(bc, a, b), [a, b], ctx =>
+        {
+            if (ctx.DType == DType.Float32) AddBackward<float>(ctx, bc, subtract: true);
+            else AddBackward<double>(ctx, bc, subtract: true);
+        });
+    }
+
+    private static void AddBackward<T>(BackwardContext ctx, Broadcast bc, bool subtract) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ReadOnlySpan<T> dy = ctx.Upstream<T>();
+        if (ctx.NeedsGrad(0)) bc.AOverResult.ReduceInto(dy, ctx.Grad<T>(0), subtract: false);
+        if (ctx.NeedsGrad(1)) bc.BOverResult.ReduceInto(dy, ctx.Grad<T>(1), subtract);
+    }
+
+    /// <summary>a · b elementwise, broadcasting. ∂/∂a = b, ∂/∂b = a.</summary>
+    public static Tensor Multiply(Tensor a, Tensor b)
+    {
+        Broadcast bc = Broadcast.Of("Multiply", a, b);
+        return Record("*", Forward<MultiplyKernel>(bc, a, b), [a, b], ctx =>
+        {
+            if (ctx.DType == DType.Float32) MultiplyBackward<float>(ctx, bc);
+            else MultiplyBackward<double>(ctx, bc);
+        });
+    }
+
+    private static void MultiplyBackward<T>(BackwardContext ctx, Broadcast bc) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ReadOnlySpan<T> dy = ctx.Upstream<T>(), a = ctx.Input(0).Data<T>(), b = ctx.Input(1).Data<T>();
+        if (bc.Same)
+        {
+            if (ctx.NeedsGrad(0)) { Span<T> da = ctx.Grad<T>(0); TensorPrimitives.FusedMultiplyAdd(dy, b, da, da); }
+            if (ctx.NeedsGrad(1)) { Span<T> db = ctx.Grad<T>(1); TensorPrimitives.FusedMultiplyAdd(dy, a, db, db); }
+            return;
+        }
+        using var scratch = new Scratch<T>(dy.Length);
+        Span<T> t = scratch.Span;
+        if (ctx.NeedsGrad(0))
+        {
+            bc.BOverResult.Apply<T, MultiplyKernel>(b, dy, t);   // dy · b
+            bc.AOverResult.ReduceInto<T>(t, ctx.Grad<T>(0), subtract: false);
+        }
+        if (ctx.NeedsGrad(1))
+        {
+            bc.AOverResult.Apply<T, MultiplyKernel>(a, dy, t);   // dy · a
+            bc.BOverResult.ReduceInto<T>(t, ctx.Grad<T>(1), subtract: false);
+        }
+    }
+
+    /// <summary>a / b elementwise, broadcasting. ∂/∂a = 1/b, ∂/∂b = −a/b² = −y/b.</summary>
+    public static Tensor Divide(Tensor a, Tensor b)
+    {
+        Broadcast bc = Broadcast.Of("Divide", a, b);
+        return Record("/", Forward<DivideKernel>(bc, a, b), [a, b], ctx =>
+        {
+            if (ctx.DType == DType.Float32) DivideBackward<float>(ctx, bc);
+            else DivideBackward<double>(ctx, bc);
+        });
+    }
+
+    private static void DivideBackward<T>(BackwardContext ctx, Broadcast bc) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ReadOnlySpan<T> dy = ctx.Upstream<T>(), y = ctx.Result<T>(), b = ctx.Input(1).Data<T>();
+        using var scratch = new Scratch<T>(dy.Length);
+        Span<T> t = scratch.Span;
+        if (ctx.NeedsGrad(0))
+        {
+            bc.ResultOverB.Apply<T, DivideKernel>(dy, b, t);     // dy / b
+            bc.AOverResult.ReduceInto<T>(t, ctx.Grad<T>(0), subtract: false);
+        }
+        if (ctx.NeedsGrad(1))
+        {
+            TensorPrimitives.Multiply(dy, y, t);                 // dy · y
+            bc.ResultOverB.Apply<T, DivideKernel>(t, b, t);      // dy · y / b = dy · a / b²
+            bc.BOverResult.ReduceInto<T>(t, ctx.Grad<T>(1), subtract: true);
+        }
+    }
+
+    // ---- tensor ∘ constant ----------------------------------------------------------------------
+
+    /// <summary>x + c. ∂/∂x = 1.</summary>
+    public static Tensor Add(Tensor x, double c) => MapScalar(x, c, ScalarOp.Add);
+
+    /// <summary>x − c. ∂/∂x = 1.</summary>
+    public static Tensor Subtract(Tensor x, double c) => MapScalar(x, c, ScalarOp.Subtract);
+
+    /// <summary>c − x. ∂/∂x = −1.</summary>
+    public static Tensor Subtract(double c, Tensor x) => MapScalar(x, c, ScalarOp.SubtractFrom);
+
+    /// <summary>x · c. ∂/∂x = c.</summary>
+    public static Tensor Multiply(Tensor x, double c) => MapScalar(x, c, ScalarOp.Multiply);
+
+    /// <summary>x / c. ∂/∂x = 1/c.</summary>
+    public static Tensor Divide(Tensor x, double c) => MapScalar(x, c, ScalarOp.Divide);
+
+    /// <summary>c / x. ∂/∂x = −c/x² = −y/x.</summary>
+    public static Tensor Divide(double c, Tensor x) => MapScalar(x, c, ScalarOp.DivideInto);
+
+    /// <summary>−x. ∂/∂x = −1.</summary>
+    public static Tensor Negate(Tensor x) => MapScalar(x, -1.0, ScalarOp.Multiply, "neg");
+
+    private enum ScalarOp { Add, Subtract, SubtractFrom, Multiply, Divide, DivideInto }
+
+    private static Tensor MapScalar(Tensor x, double c, ScalarOp kind, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        string k = c.ToString("G6", CultureInfo.InvariantCulture);
+        name ??= kind switch
+        {
+            ScalarOp.Add => "+" + k,
+            ScalarOp.Subtract => "-" + k,
+            ScalarOp.SubtractFrom => k + "-",
+            ScalarOp.Multiply => "*" + k,
+            ScalarOp.Divide => "/" + k,
+            _ => k + "/",
+        };
+        Tensor y = x.NewZeros();
+        if (x.DType == DType.Float32) ScalarForward<float>(x.Data<float>(), (float)c, kind, y.Data<float>());
+        else ScalarForward<double>(x.Data<double>(), c, kind, y.Data<double>());
+        return Record(name, y, [x], ctx =>
+        {
+            if (ctx.DType == DType.Float32) ScalarBackward<float>(ctx, (float)c, kind);
+            else ScalarBackward<double>(ctx, c, kind);
+        });
+    }
+
+    private static void ScalarForward<T>(ReadOnlySpan<T> x, T c, ScalarOp kind, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (kind)
+        {
+            case ScalarOp.Add: TensorPrimitives.Add(x, c, y); break;
+            case ScalarOp.Subtract: TensorPrimitives.Subtract(x, c, y); break;
+            case ScalarOp.SubtractFrom: TensorPrimitives.Subtract(c, x, y); break;
+            case ScalarOp.Multiply: TensorPrimitives.Multiply(x, c, y); break;
+            case ScalarOp.Divide: TensorPrimitives.Divide(x, c, y); break;
+            default: TensorPrimitives.Divide(c, x, y); break;
+        }
+    }
+
+    private static void ScalarBackward<T>(BackwardContext ctx, T c, ScalarOp kind) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ReadOnlySpan<T> dy = ctx.Upstream<T>();
+        Span<T> dx = ctx.Grad<T>(0);
+        switch (kind)
+        {
+            case ScalarOp.Add or ScalarOp.Subtract: TensorPrimitives.Add(dx, dy, dx); break;
+            case ScalarOp.SubtractFrom: TensorPrimitives.Subtract(dx, dy, dx); break;
+            case ScalarOp.Multiply: TensorPrimitives.MultiplyAdd(dy, c, dx, dx); break;
+            case ScalarOp.Divide: TensorPrimitives.MultiplyAdd(dy, T.One / c, dx, dx); break;
+            default:
+                {
+                    // y = c/x  ⇒  ∂y/∂x = −c/x² = −y/x.
+                    using var scratch = new Scratch<T>(dy.Length);
+                    Span<T> t = scratch.Span;
+                    TensorPrimitives.Divide(ctx.Result<T>(), ctx.Input(0).Data<T>(), t);
+                    TensorPrimitives.Multiply(t, dy, t);
+                    TensorPrimitives.Subtract(dx, t, dx);
+                    break;
+                }
+        }
+    }
+
+    // ---- operators (and the instance forms) -----------------------------------------------------
+
+    /// <summary>Elementwise sum with broadcasting.</summary>
+    public static Tensor operator +(Tensor a, Tensor b) => Add(a, b);
+    /// <summary>Adds a constant to every element.</summary>
+    public static Tensor operator +(Tensor x, double c) => Add(x, c);
+    /// <summary>Adds a constant to every element.</summary>
+    public static Tensor operator +(double c, Tensor x) => Add(x, c);
+    /// <summary>Elementwise difference with broadcasting.</summary>
+    public static Tensor operator -(Tensor a, Tensor b) => Subtract(a, b);
+    /// <summary>Subtracts a constant from every element.</summary>
+    public static Tensor operator -(Tensor x, double c) => Subtract(x, c);
+    /// <summary>A constant minus every element.</summary>
+    public static Tensor operator -(double c, Tensor x) => Subtract(c, x);
+    /// <summary>Elementwise product with broadcasting.</summary>
+    public static Tensor operator *(Tensor a, Tensor b) => Multiply(a, b);
+    /// <summary>Multiplies every element by a constant.</summary>
+    public static Tensor operator *(Tensor x, double c) => Multiply(x, c);
+    /// <summary>Multiplies every element by a constant.</summary>
+    public static Tensor operator *(double c, Tensor x) => Multiply(x, c);
+    /// <summary>Elementwise quotient with broadcasting.</summary>
+    public static Tensor operator /(Tensor a, Tensor b) => Divide(a, b);
+    /// <summary>Divides every element by a constant.</summary>
+    public static Tensor operator /(Tensor x, double c) => Divide(x, c);
+    /// <summary>A constant divided by every element.</summary>
+    public static Tensor operator /(double c, Tensor x) => Divide(c, x);
+    /// <summary>Elementwise negation.</summary>
+    public static Tensor operator -(Tensor x) => Negate(x);
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    private static Tensor Forward<TKernel>(Broadcast bc, Tensor a, Tensor b) where TKernel : IBinaryKernel
+    {
+        Tensor y = a.NewZeros((int[])bc.Shape.Clone());
+        if (a.DType == DType.Float32) bc.AB.Apply<float, TKernel>(a.Data<float>(), b.Data<float>(), y.Data<float>());
+        else bc.AB.Apply<double, TKernel>(a.Data<double>(), b.Data<double>(), y.Data<double>());
+        return y;
+    }
+}

@@ -1,0 +1,118 @@
+using System.Collections.ObjectModel;
+using System.Numerics;
+
+namespace Backprop;
+
+/// <summary>
+/// An n-dimensional array of <see cref="float"/> or <see cref="double"/> that remembers how it was
+/// computed: the PyTorch-style tensor autograd engine.
+/// </summary>
+/// <remarks>
+/// <para>Storage is one contiguous row-major array (<c>float[]</c> for <see cref="DType.Float32"/>,
+/// <c>double[]</c> for <see cref="DType.Float64"/>). An operation whose inputs include a tensor with
+/// <see cref="RequiresGrad"/> records itself: the result's <see cref="Op"/> names it, <see cref="Parents"/>
+/// lists its inputs, and a backward function (declared next to the forward code, one file per op family)
+/// knows how to turn ∂L/∂result into ∂L/∂input. <see cref="Backward(Tensor?, bool)"/> walks that graph
+/// from a scalar loss back to every leaf.</para>
+/// <para>Like PyTorch: operations on tensors none of which require gradients record nothing (the result
+/// is a leaf), and so does every operation inside a <see cref="NoGrad"/> scope. Leaf gradients accumulate
+/// across backward passes until <see cref="ZeroGrad"/>. The graph stays alive as long as its output does,
+/// so <c>Backward</c> may be called on it more than once.</para>
+/// <para>Backward functions read the forward inputs and results they saved, so do not write into a tensor's
+/// storage (indexer, <see cref="AsSpan{T}"/>, an optimizer step) between a forward pass and its backward pass;
+/// update parameters afterwards and run the forward pass again, as in PyTorch.</para>
+/// <para>A graph is not thread-safe: build and differentiate it on one thread at a time.</para>
+/// </remarks>
+public sealed partial class Tensor
+{
+    private static long s_nextId;
+
+    internal readonly Array _storage;
+    internal readonly int[] _shape;
+    private ReadOnlyCollection<int>? _shapeView;
+
+    // The graph: empty parents and a null backward function for a leaf (see Tensor.Autograd.cs).
+    private Tensor[] _parents = [];
+    private BackwardFunction? _backward;
+    private bool _requiresGrad;
+
+    /// <summary>Wraps <paramref name="storage"/> (a <c>float[]</c> or <c>double[]</c>, owned by the tensor from
+    /// now on) as a leaf of the given shape. The caller guarantees the element count matches.</summary>
+    internal Tensor(int[] shape, Array storage)
+    {
+        _shape = shape;
+        _storage = storage;
+        DType = storage is float[] ? DType.Float32 : DType.Float64;
+        Id = Interlocked.Increment(ref s_nextId);
+    }
+
+    /// <summary>A zero-filled leaf of the given shape and dtype. The shape array is owned by the tensor.</summary>
+    internal Tensor(int[] shape, DType dtype)
+        : this(shape, dtype == DType.Float32 ? new float[Shapes.ElementCount(shape)] : new double[Shapes.ElementCount(shape)])
+    {
+    }
+
+    /// <summary>The size of each dimension, outermost first (empty for a scalar).</summary>
+    public IReadOnlyList<int> Shape => _shapeView ??= new ReadOnlyCollection<int>(_shape);
+
+    /// <summary>The number of dimensions (0 for a scalar made by <see cref="Scalar"/>).</summary>
+    public int Rank => _shape.Length;
+
+    /// <summary>The number of elements: the product of the dimensions.</summary>
+    public int ElementCount => _storage.Length;
+
+    /// <summary>The element type.</summary>
+    public DType DType { get; }
+
+    /// <summary>The size of dimension <paramref name="axis"/> (negative counts from the end).</summary>
+    public int Size(int axis) => _shape[Shapes.NormalizeAxis("Size", axis, _shape)];
+
+    /// <summary>A process-wide creation number: parents always have smaller ids than their children.</summary>
+    public long Id { get; }
+
+    /// <summary>An optional human-readable name, shown by <see cref="ToString"/> and graph views.</summary>
+    public string? Label { get; set; }
+
+    /// <summary>The operation that produced this tensor ("+", "matmul", "relu", ...); empty for a leaf.</summary>
+    public string Op { get; private set; } = "";
+
+    /// <summary>The tensors this one was computed from, in operand order (empty for a leaf).</summary>
+    public IReadOnlyList<Tensor> Parents => _parents;
+
+    /// <summary>True when this tensor was not computed by a recorded operation: an input, a parameter,
+    /// a constant, or anything computed under <see cref="NoGrad"/> or from tensors that need no gradient.</summary>
+    public bool IsLeaf => _backward is null;
+
+    /// <summary>A short name for messages and views: the label, else the op (or "leaf") and id.</summary>
+    public string DisplayName => Label ?? (IsLeaf ? $"leaf#{Id}" : $"{Op}#{Id}");
+
+    /// <summary>The typed contiguous storage. <typeparamref name="T"/> must match <see cref="DType"/>.</summary>
+    internal Span<T> Data<T>() where T : unmanaged => ((T[])_storage).AsSpan();
+
+    /// <summary>The storage as <c>float[]</c>, or null for a Float64 tensor.</summary>
+    internal float[]? FloatStorage => _storage as float[];
+
+    /// <summary>The storage as <c>double[]</c>, or null for a Float32 tensor.</summary>
+    internal double[]? DoubleStorage => _storage as double[];
+
+    /// <summary>The elements as a span that reads and writes this tensor's storage.</summary>
+    /// <typeparam name="T"><see cref="float"/> for <see cref="DType.Float32"/>, <see cref="double"/> for <see cref="DType.Float64"/>.</typeparam>
+    /// <exception cref="InvalidOperationException"><typeparamref name="T"/> does not match <see cref="DType"/>.</exception>
+    public Span<T> AsSpan<T>() where T : unmanaged
+    {
+        if (_storage is not T[] array)
+            throw new InvalidOperationException(
+                $"AsSpan<{typeof(T).Name}>: the tensor {Shapes.Format(_shape)} holds {DType} elements; " +
+                $"expected AsSpan<{(DType == DType.Float32 ? "float" : "double")}>() or a conversion with To(DType).");
+        return array;
+    }
+
+    /// <summary>A new zero-filled leaf with this tensor's shape and dtype.</summary>
+    internal Tensor NewZeros() => new((int[])_shape.Clone(), DType);
+
+    /// <summary>A new leaf of <paramref name="shape"/> with this tensor's dtype; its storage is zero-filled.</summary>
+    internal Tensor NewZeros(int[] shape) => new(shape, DType);
+
+    /// <summary>Converts a double constant to the element type.</summary>
+    internal static T Cast<T>(double value) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateTruncating(value);
+}
