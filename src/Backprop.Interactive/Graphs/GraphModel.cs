@@ -25,7 +25,11 @@ public enum NodeKind
 /// <param name="Tooltip">Full-precision details shown on hover (an SVG title: no script).</param>
 /// <param name="HiddenInputs">Inputs of this node left out of a collapsed drawing.</param>
 public sealed record GraphNode(string Title, string Op, string ValueText, string GradText, double Grad,
-    NodeKind Kind, string Tooltip, int HiddenInputs = 0);
+    NodeKind Kind, string Tooltip, int HiddenInputs = 0)
+{
+    /// <summary>False when the node has no gradient to show (not computed or not kept): drawn neutral, not as NaN.</summary>
+    public bool GradKnown { get; init; } = true;
+}
 
 /// <summary>An edge from a parent (an operand) to the node computed from it.</summary>
 /// <param name="From">Index of the parent node.</param>

@@ -148,7 +148,7 @@ public sealed class GraphView : HtmlView
     private static void AppendNode(StringBuilder sb, GraphNode node, Box box, double scale)
     {
         string fill = KindFill[node.Kind];
-        string stripe = double.IsNaN(node.Grad) && node.GradText.Length == 0 ? "#e2e8f0" : HtmlText.Diverging(node.Grad, scale);
+        string stripe = node.GradKnown ? HtmlText.Diverging(node.Grad, scale) : "#e2e8f0";
         string stroke = node.Kind == NodeKind.Output ? "#16a34a" : node.Kind == NodeKind.Parameter ? "#d97706" : "#64748b";
         sb.Append("<g class=\"bp-node\"><title>").Append(HtmlText.Escape(node.Tooltip)).Append("</title>");
         sb.Append("<rect x=\"").Append(HtmlText.Px(box.X)).Append("\" y=\"").Append(HtmlText.Px(box.Y)).Append("\" width=\"").Append(HtmlText.Px(box.Width))
