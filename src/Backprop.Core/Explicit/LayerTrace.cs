@@ -78,6 +78,7 @@ public sealed class ForwardPass
 }
 
 /// <summary>One sample's backprop: the loss and, per layer, z, a, δ and the gradients — a "layer δ table".</summary>
+[Notebook.TypeFormatterSource(typeof(Notebook.NotebookFormatterSource))]
 public sealed class BackpropResult
 {
     internal BackpropResult(double[] input, double[] target, double loss, LayerBackprop[] layers)
