@@ -11,7 +11,7 @@ namespace Backprop.Notebook;
 internal sealed class NotebookFormatterSource
 {
     private const string InteractiveAssembly = "Backprop.Interactive";
-    private const string InteractiveFormatters = "Backprop.Interactive.ConventionFormatters";
+    private const string InteractiveFormatters = "Backprop.Interactive.Formatting.ConventionFormatters";
 
     /// <summary>Called by the notebook kernel (by name, through reflection).</summary>
     public IEnumerable<object> CreateTypeFormatters()
