@@ -1,0 +1,185 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Backprop;
+
+// Sum, Mean and Max, over everything or along one axis. An axis reduction views the input as
+// [outer, n, inner] (n = the reduced dimension) so every inner loop runs over contiguous memory.
+public sealed partial class Tensor
+{
+    /// <summary>The sum of all elements, as a rank-0 tensor. ∂/∂xᵢ = 1.</summary>
+    public Tensor Sum() => ReduceAll("sum", 1.0);
+
+    /// <summary>The mean of all elements, as a rank-0 tensor. ∂/∂xᵢ = 1/N.</summary>
+    public Tensor Mean() => ReduceAll("mean", ElementCount == 0 ? double.NaN : 1.0 / ElementCount);
+
+    /// <summary>Sums along <paramref name="axis"/> (negative counts from the end), keeping it as size 1 when
+    /// <paramref name="keepDim"/>. ∂/∂x = 1 along the axis.</summary>
+    public Tensor Sum(int axis, bool keepDim = false) => ReduceAxis("sum", axis, keepDim, mean: false);
+
+    /// <summary>The mean along <paramref name="axis"/>. ∂/∂x = 1/n along the axis.</summary>
+    public Tensor Mean(int axis, bool keepDim = false) => ReduceAxis("mean", axis, keepDim, mean: true);
+
+    /// <summary>Sum of all elements of <paramref name="x"/>.</summary>
+    public static Tensor Sum(Tensor x) => x.Sum();
+
+    /// <summary>Mean of all elements of <paramref name="x"/>.</summary>
+    public static Tensor Mean(Tensor x) => x.Mean();
+
+    private Tensor ReduceAll(string op, double scale)
+    {
+        Tensor y = NewZeros([]);
+        if (DType == DType.Float32) y.Data<float>()[0] = TensorPrimitives.Sum<float>(Data<float>()) * (float)scale;
+        else y.Data<double>()[0] = TensorPrimitives.Sum<double>(Data<double>()) * scale;
+        return Record(op, y, [this], ctx =>
+        {
+            // Every element receives the (scaled) upstream gradient.
+            if (ctx.DType == DType.Float32) { Span<float> dx = ctx.Grad<float>(0); TensorPrimitives.Add(dx, ctx.Upstream<float>()[0] * (float)scale, dx); }
+            else { Span<double> dx = ctx.Grad<double>(0); TensorPrimitives.Add(dx, ctx.Upstream<double>()[0] * scale, dx); }
+        });
+    }
+
+    private Tensor ReduceAxis(string op, int axis, bool keepDim, bool mean)
+    {
+        int a = Shapes.NormalizeAxis(op == "sum" ? "Sum" : "Mean", axis, _shape);
+        (int outer, int n, int inner) = Shapes.Split(_shape, a);
+        double scale = mean ? 1.0 / n : 1.0;
+        Tensor y = NewZeros(Shapes.Reduce(_shape, a, keepDim));
+        if (DType == DType.Float32) SumAxisForward<float>(Data<float>(), y.Data<float>(), outer, n, inner, (float)scale);
+        else SumAxisForward<double>(Data<double>(), y.Data<double>(), outer, n, inner, scale);
+        return Record(op, y, [this], ctx =>
+        {
+            if (ctx.DType == DType.Float32) SumAxisBackward<float>(ctx.Upstream<float>(), ctx.Grad<float>(0), outer, n, inner, (float)scale);
+            else SumAxisBackward<double>(ctx.Upstream<double>(), ctx.Grad<double>(0), outer, n, inner, scale);
+        });
+    }
+
+    private static void SumAxisForward<T>(ReadOnlySpan<T> x, Span<T> y, int outer, int n, int inner, T scale) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int o = 0; o < outer; o++)
+        {
+            if (inner == 1)
+            {
+                y[o] = TensorPrimitives.Sum(x.Slice(o * n, n)) * scale;
+                continue;
+            }
+            Span<T> row = y.Slice(o * inner, inner);
+            for (int j = 0; j < n; j++) TensorPrimitives.Add(row, x.Slice((o * n + j) * inner, inner), row);
+            TensorPrimitives.Multiply(row, scale, row);
+        }
+    }
+
+    private static void SumAxisBackward<T>(ReadOnlySpan<T> dy, Span<T> dx, int outer, int n, int inner, T scale) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int o = 0; o < outer; o++)
+        {
+            if (inner == 1)
+            {
+                Span<T> seg = dx.Slice(o * n, n);
+                TensorPrimitives.Add(seg, dy[o] * scale, seg);
+                continue;
+            }
+            ReadOnlySpan<T> g = dy.Slice(o * inner, inner);
+            for (int j = 0; j < n; j++)
+            {
+                Span<T> seg = dx.Slice((o * n + j) * inner, inner);
+                TensorPrimitives.MultiplyAdd(g, scale, seg, seg);
+            }
+        }
+    }
+
+    // ---- max ------------------------------------------------------------------------------------
+
+    /// <summary>The largest element, as a rank-0 tensor. The gradient goes to the arg-max (the first one on ties).</summary>
+    public Tensor Max()
+    {
+        if (ElementCount == 0) throw new InvalidOperationException($"Max: the tensor of shape {Shapes.Format(_shape)} is empty; expected at least one element.");
+        int arg = DType == DType.Float32 ? FirstIndexOfMax<float>(Data<float>()) : FirstIndexOfMax<double>(Data<double>());
+        Tensor y = NewZeros([]);
+        y.SetFlat(0, GetFlat(arg));
+        return Record("max", y, [this], ctx =>
+        {
+            if (ctx.DType == DType.Float32) ctx.Grad<float>(0)[arg] += ctx.Upstream<float>()[0];
+            else ctx.Grad<double>(0)[arg] += ctx.Upstream<double>()[0];
+        });
+    }
+
+    /// <summary>The largest element along <paramref name="axis"/>. The gradient goes to the arg-max of each
+    /// slice (the first one on ties).</summary>
+    public Tensor Max(int axis, bool keepDim = false)
+    {
+        int a = Shapes.NormalizeAxis("Max", axis, _shape);
+        (int outer, int n, int inner) = Shapes.Split(_shape, a);
+        if (n == 0) throw new InvalidOperationException($"Max: axis {axis} of shape {Shapes.Format(_shape)} is empty; expected at least one element.");
+        Tensor y = NewZeros(Shapes.Reduce(_shape, a, keepDim));
+        var arg = new int[outer * inner];
+        if (DType == DType.Float32) MaxAxisForward<float>(Data<float>(), y.Data<float>(), arg, outer, n, inner);
+        else MaxAxisForward<double>(Data<double>(), y.Data<double>(), arg, outer, n, inner);
+        return Record("max", y, [this], ctx =>
+        {
+            if (ctx.DType == DType.Float32) ScatterToArgMax<float>(ctx.Upstream<float>(), ctx.Grad<float>(0), arg, n, inner);
+            else ScatterToArgMax<double>(ctx.Upstream<double>(), ctx.Grad<double>(0), arg, n, inner);
+        });
+    }
+
+    /// <summary>The index of the largest element along <paramref name="axis"/> for every other position
+    /// (first on ties), row-major: for a [batch, classes] tensor and axis 1, the predicted class of each row.</summary>
+    public int[] ArgMax(int axis = -1)
+    {
+        int a = Shapes.NormalizeAxis("ArgMax", axis, _shape);
+        (int outer, int n, int inner) = Shapes.Split(_shape, a);
+        if (n == 0) throw new InvalidOperationException($"ArgMax: axis {axis} of shape {Shapes.Format(_shape)} is empty; expected at least one element.");
+        var arg = new int[outer * inner];
+        var scratch = NewZeros(Shapes.Reduce(_shape, a, keepDim: false));
+        if (DType == DType.Float32) MaxAxisForward<float>(Data<float>(), scratch.Data<float>(), arg, outer, n, inner);
+        else MaxAxisForward<double>(Data<double>(), scratch.Data<double>(), arg, outer, n, inner);
+        return arg;
+    }
+
+    // The first index holding the maximum (NaN counts as the maximum, as in PyTorch).
+    private static int FirstIndexOfMax<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T max = TensorPrimitives.Max(x);
+        if (T.IsNaN(max))
+        {
+            for (int i = 0; i < x.Length; i++) if (T.IsNaN(x[i])) return i;
+        }
+        return x.IndexOf(max);
+    }
+
+    private static void MaxAxisForward<T>(ReadOnlySpan<T> x, Span<T> y, int[] arg, int outer, int n, int inner) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int o = 0; o < outer; o++)
+        {
+            if (inner == 1)
+            {
+                int k = FirstIndexOfMax(x.Slice(o * n, n));
+                arg[o] = k;
+                y[o] = x[o * n + k];
+                continue;
+            }
+            Span<T> best = y.Slice(o * inner, inner);
+            x.Slice(o * n * inner, inner).CopyTo(best);
+            arg.AsSpan(o * inner, inner).Clear();
+            for (int j = 1; j < n; j++)
+            {
+                ReadOnlySpan<T> row = x.Slice((o * n + j) * inner, inner);
+                for (int i = 0; i < inner; i++)
+                    if (row[i] > best[i] || (T.IsNaN(row[i]) && !T.IsNaN(best[i]))) // strict: the first wins ties
+                    {
+                        best[i] = row[i];
+                        arg[o * inner + i] = j;
+                    }
+            }
+        }
+    }
+
+    private static void ScatterToArgMax<T>(ReadOnlySpan<T> dy, Span<T> dx, int[] arg, int n, int inner) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int p = 0; p < arg.Length; p++)
+        {
+            int o = p / inner, i = p - o * inner;
+            dx[(o * n + arg[p]) * inner + i] += dy[p];
+        }
+    }
+}

@@ -1,0 +1,205 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Backprop;
+
+// Operations that move elements without changing them: reshape, transpose, row slices, row selection
+// and concatenation. Each gradient puts the upstream gradient back where the element came from.
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// The same elements in another shape (row-major order is kept); one dimension may be −1 and is then
+    /// inferred. Like PyTorch's <c>view</c>, the result shares this tensor's storage. ∂/∂x = 1.
+    /// </summary>
+    /// <exception cref="ShapeMismatchException">The element counts differ, or −1 cannot be inferred.</exception>
+    public Tensor Reshape(params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        int[] s = (int[])shape.Clone();
+        int infer = -1, known = 1;
+        for (int d = 0; d < s.Length; d++)
+        {
+            if (s[d] == -1 && infer < 0) infer = d;
+            else if (s[d] < 0)
+                throw new ShapeMismatchException("Reshape", _shape, s,
+                    $"Reshape: cannot reshape {Shapes.Format(_shape)} into {Shapes.Format(s)}: expected sizes ≥ 0 and at most one −1.");
+            else known *= s[d];
+        }
+        if (infer >= 0)
+        {
+            if (known == 0 || ElementCount % known != 0)
+                throw new ShapeMismatchException("Reshape", _shape, s,
+                    $"Reshape: cannot reshape {Shapes.Format(_shape)} ({ElementCount} elements) into {Shapes.Format(s)}: " +
+                    $"{ElementCount} is not a multiple of {known}.");
+            s[infer] = ElementCount / known;
+        }
+        else if (known != ElementCount)
+            throw new ShapeMismatchException("Reshape", _shape, s,
+                $"Reshape: cannot reshape {Shapes.Format(_shape)} ({ElementCount} elements) into {Shapes.Format(s)} ({known} elements): expected equal element counts.");
+        return Record("reshape", new Tensor(s, _storage), [this], static ctx =>
+        {
+            if (ctx.DType == DType.Float32) AddSame<float>(ctx.Upstream<float>(), ctx.Grad<float>(0));
+            else AddSame<double>(ctx.Upstream<double>(), ctx.Grad<double>(0));
+        });
+    }
+
+    private static void AddSame<T>(ReadOnlySpan<T> src, Span<T> dst) where T : unmanaged, IFloatingPointIeee754<T> =>
+        TensorPrimitives.Add(dst, src, dst);
+
+    /// <summary>The transpose of a 2-D tensor, [m, n] → [n, m] (a copy). ∂L/∂x = (∂L/∂y)ᵀ.</summary>
+    /// <exception cref="InvalidOperationException">The tensor is not 2-D.</exception>
+    public Tensor Transpose()
+    {
+        if (Rank != 2)
+            throw new InvalidOperationException($"Transpose: the tensor has shape {Shapes.Format(_shape)}; expected a 2-D tensor.");
+        int m = _shape[0], n = _shape[1];
+        Tensor y = NewZeros([n, m]);
+        if (DType == DType.Float32) TransposeInto<float>(Data<float>(), y.Data<float>(), m, n);
+        else TransposeInto<double>(Data<double>(), y.Data<double>(), m, n);
+        return Record("transpose", y, [this], ctx =>
+        {
+            if (ctx.DType == DType.Float32) TransposeAdd<float>(ctx.Upstream<float>(), ctx.Grad<float>(0), n, m);
+            else TransposeAdd<double>(ctx.Upstream<double>(), ctx.Grad<double>(0), n, m);
+        });
+    }
+
+    /// <summary>The transpose of a 2-D tensor (see <see cref="Transpose()"/>).</summary>
+    public Tensor T => Transpose();
+
+    private static void TransposeInto<T>(ReadOnlySpan<T> x, Span<T> y, int m, int n) where T : unmanaged
+    {
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) y[j * m + i] = x[i * n + j];
+    }
+
+    // dst[m', n'] += srcᵀ where src is [rows, cols] = [n', m'].
+    private static void TransposeAdd<T>(ReadOnlySpan<T> src, Span<T> dst, int rows, int cols) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++) dst[j * rows + i] += src[i * cols + j];
+    }
+
+    /// <summary>Rows <paramref name="start"/> … <paramref name="start"/> + <paramref name="length"/> − 1 along
+    /// dimension 0 (a copy). The gradient is added back into those rows.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The rows are out of range.</exception>
+    public Tensor Slice(int start, int length)
+    {
+        if (Rank == 0) throw new InvalidOperationException("Slice: the tensor is a scalar (shape []); expected at least one dimension.");
+        int rows = _shape[0];
+        if (start < 0 || length < 0 || start > rows - length)
+            throw new ArgumentOutOfRangeException(nameof(start), start,
+                $"Slice: rows [{start}, {start + length}) are out of range for a tensor of shape {Shapes.Format(_shape)}; expected 0 ≤ start ≤ start + length ≤ {rows}.");
+        int row = rows == 0 ? 0 : ElementCount / rows;
+        int[] shape = (int[])_shape.Clone();
+        shape[0] = length;
+        Tensor y = NewZeros(shape);
+        Array.Copy(_storage, start * row, y._storage, 0, length * row);
+        return Record("slice", y, [this], ctx =>
+        {
+            if (ctx.DType == DType.Float32) AddSame<float>(ctx.Upstream<float>(), ctx.Grad<float>(0).Slice(start * row, length * row));
+            else AddSame<double>(ctx.Upstream<double>(), ctx.Grad<double>(0).Slice(start * row, length * row));
+        });
+    }
+
+    /// <summary>The rows listed in <paramref name="rows"/> along dimension 0, in that order (repeats allowed):
+    /// how a mini-batch is gathered. The gradient is scatter-added back, so a repeated row collects the sum.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>
+    public Tensor IndexSelect(int[] rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (Rank == 0) throw new InvalidOperationException("IndexSelect: the tensor is a scalar (shape []); expected at least one dimension.");
+        int count = _shape[0];
+        int[] index = (int[])rows.Clone();
+        foreach (int r in index)
+            if ((uint)r >= (uint)count)
+                throw new ArgumentOutOfRangeException(nameof(rows), r,
+                    $"IndexSelect: row {r} is out of range for a tensor of shape {Shapes.Format(_shape)}; expected indices in [0, {count - 1}].");
+        int row = count == 0 ? 0 : ElementCount / count;
+        int[] shape = (int[])_shape.Clone();
+        shape[0] = index.Length;
+        Tensor y = NewZeros(shape);
+        for (int i = 0; i < index.Length; i++) Array.Copy(_storage, index[i] * row, y._storage, i * row, row);
+        return Record("index_select", y, [this], ctx =>
+        {
+            if (ctx.DType == DType.Float32) ScatterAddRows<float>(ctx.Upstream<float>(), ctx.Grad<float>(0), index, row);
+            else ScatterAddRows<double>(ctx.Upstream<double>(), ctx.Grad<double>(0), index, row);
+        });
+    }
+
+    private static void ScatterAddRows<T>(ReadOnlySpan<T> dy, Span<T> dx, int[] index, int row) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < index.Length; i++)
+        {
+            Span<T> target = dx.Slice(index[i] * row, row);
+            TensorPrimitives.Add(target, dy.Slice(i * row, row), target);
+        }
+    }
+
+    /// <summary>Joins tensors along <paramref name="axis"/>; all other dimensions must agree. Each input's
+    /// gradient is its own block of the upstream gradient.</summary>
+    /// <exception cref="ShapeMismatchException">Ranks or non-axis dimensions differ.</exception>
+    public static Tensor Concat(IReadOnlyList<Tensor> tensors, int axis = 0)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        if (tensors.Count == 0) throw new ArgumentException("Concat: expected at least one tensor.", nameof(tensors));
+        Tensor first = tensors[0] ?? throw new ArgumentException("Concat: tensors[0] is null.", nameof(tensors));
+        if (first.Rank == 0) throw new ArgumentException("Concat: cannot concatenate scalars (shape []); expected tensors with at least one dimension.", nameof(tensors));
+        int a = Shapes.NormalizeAxis("Concat", axis, first._shape);
+        var parents = new Tensor[tensors.Count];
+        var sizes = new int[tensors.Count];
+        int total = 0;
+        for (int t = 0; t < parents.Length; t++)
+        {
+            Tensor x = tensors[t] ?? throw new ArgumentException($"Concat: tensors[{t}] is null.", nameof(tensors));
+            Shapes.CheckSameDType("Concat", first, x);
+            bool ok = x.Rank == first.Rank;
+            for (int d = 0; ok && d < x.Rank; d++) ok = d == a || x._shape[d] == first._shape[d];
+            if (!ok)
+                throw new ShapeMismatchException("Concat", first._shape, x._shape,
+                    $"Concat: cannot concatenate {Shapes.Format(first._shape)} with {Shapes.Format(x._shape)} along axis {a}: " +
+                    $"expected the same rank and equal sizes in every dimension except axis {a}.");
+            parents[t] = x;
+            sizes[t] = x._shape[a];
+            total += sizes[t];
+        }
+        int[] shape = (int[])first._shape.Clone();
+        shape[a] = total;
+        (int outer, _, int inner) = Shapes.Split(shape, a);
+        Tensor y = first.NewZeros(shape);
+        for (int o = 0; o < outer; o++)
+        {
+            int offset = o * total * inner;
+            for (int t = 0; t < parents.Length; t++)
+            {
+                int block = sizes[t] * inner;
+                Array.Copy(parents[t]._storage, o * block, y._storage, offset, block);
+                offset += block;
+            }
+        }
+        return Record("concat", y, parents, ctx =>
+        {
+            if (ctx.DType == DType.Float32) ConcatBackward<float>(ctx, sizes, total, outer, inner);
+            else ConcatBackward<double>(ctx, sizes, total, outer, inner);
+        });
+    }
+
+    private static void ConcatBackward<T>(BackwardContext ctx, int[] sizes, int total, int outer, int inner) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ReadOnlySpan<T> dy = ctx.Upstream<T>();
+        int start = 0;
+        for (int t = 0; t < sizes.Length; t++)
+        {
+            int block = sizes[t] * inner;
+            if (ctx.NeedsGrad(t))
+            {
+                Span<T> dx = ctx.Grad<T>(t);
+                for (int o = 0; o < outer; o++)
+                {
+                    Span<T> target = dx.Slice(o * block, block);
+                    TensorPrimitives.Add(target, dy.Slice(o * total * inner + start, block), target);
+                }
+            }
+            start += block;
+        }
+    }
+}
