@@ -18,6 +18,9 @@ namespace Backprop;
 /// is a leaf), and so does every operation inside a <see cref="NoGrad"/> scope. Leaf gradients accumulate
 /// across backward passes until <see cref="ZeroGrad"/>. The graph stays alive as long as its output does,
 /// so <c>Backward</c> may be called on it more than once.</para>
+/// <para>Backward functions read the forward inputs and results they saved, so do not write into a tensor's
+/// storage (indexer, <see cref="AsSpan{T}"/>, an optimizer step) between a forward pass and its backward pass;
+/// update parameters afterwards and run the forward pass again, as in PyTorch.</para>
 /// <para>A graph is not thread-safe: build and differentiate it on one thread at a time.</para>
 /// </remarks>
 public sealed partial class Tensor

@@ -27,7 +27,7 @@ public sealed partial class Tensor
         int k = sa[^1], kb = sb[^2];
         if (k != kb)
             throw new ShapeMismatchException("MatMul", sa, sb,
-                $"MatMul: cannot multiply {Shapes.Format(sa)} by {Shapes.Format(sb)}: expected the inner dimensions to agree ({k} ≠ {kb}).");
+                $"MatMul: cannot multiply {Shapes.Format(sa)} by {Shapes.Format(sb)}: expected the inner dimensions to agree ({k} ≠ {kb})");
         if (batchedB && sa[0] != sb[0])
             throw new ShapeMismatchException("MatMul", sa, sb,
                 $"MatMul: cannot multiply {Shapes.Format(sa)} by {Shapes.Format(sb)}: expected the batch dimensions to agree ({sa[0]} ≠ {sb[0]}).");
@@ -35,8 +35,7 @@ public sealed partial class Tensor
         int n = sb[^1];
         // A 3-D A times a 2-D B is one [batch·m, k] × [k, n] product: the batch rows are contiguous.
         int batches = batchedB ? sa[0] : 1;
-        int m = batchedB ? sa[1] : a.ElementCount / Math.Max(k, 1);
-        if (k == 0) m = sa.Length == 3 ? sa[0] * sa[1] : sa[0];
+        int m = batchedB ? sa[1] : sa.Length == 3 ? sa[0] * sa[1] : sa[0];
         int[] shape = sa.Length == 3 ? [sa[0], sa[1], n] : [sa[0], n];
         Tensor y = a.NewZeros(shape);
         if (a.DType == DType.Float32) MatMulForward<float>(a.Data<float>(), b.Data<float>(), y.Data<float>(), batches, m, n, k);

@@ -1,0 +1,191 @@
+using static Backprop.Core.Tests.Tensors.TensorGradChecker;
+
+namespace Backprop.Core.Tests.Tensors;
+
+/// <summary>Every differentiable tensor op against central finite differences (float64).</summary>
+public class TensorGradCheckTests
+{
+    [Theory]
+    [InlineData(new[] { 2, 3 }, new[] { 2, 3 })]
+    [InlineData(new[] { 3, 1 }, new[] { 1, 4 })]
+    [InlineData(new[] { 2, 3 }, new[] { 3 })]
+    [InlineData(new[] { 4 }, new[] { 2, 3, 4 })]
+    [InlineData(new[] { 2, 1, 3 }, new[] { 4, 1 })]
+    [InlineData(new int[0], new[] { 2, 3 })]
+    public void Add_Subtract_Multiply_Divide_Broadcast(int[] sa, int[] sb)
+    {
+        Check(x => x[0] + x[1], Randn(1, sa), Randn(2, sb));
+        Check(x => x[0] - x[1], Randn(3, sa), Randn(4, sb));
+        Check(x => x[0] * x[1], Randn(5, sa), Randn(6, sb));
+        Check(x => x[0] / x[1], Randn(7, sa), Positive(8, sb));
+        Check(x => x[1] / x[0], Positive(9, sa), Randn(10, sb));
+    }
+
+    [Fact]
+    public void ScalarAndTensor_AllOperatorForms()
+    {
+        Check(x => x[0] + 2.0, Randn(1, 2, 3));
+        Check(x => 2.0 + x[0], Randn(1, 2, 3));
+        Check(x => x[0] - 1.5, Randn(2, 2, 3));
+        Check(x => 1.5 - x[0], Randn(2, 2, 3));
+        Check(x => x[0] * 3.0, Randn(3, 2, 3));
+        Check(x => -0.5 * x[0], Randn(3, 2, 3));
+        Check(x => x[0] / 4.0, Randn(4, 2, 3));
+        Check(x => 2.0 / x[0], Positive(5, 2, 3));
+        Check(x => -x[0], Randn(6, 2, 3));
+    }
+
+    [Fact]
+    public void SameTensorUsedTwice_CollectsBothContributions()
+    {
+        Check(x => x[0] * x[0], Randn(1, 3, 2));
+        Check(x => x[0] / x[0].Exp(), Randn(2, 3, 2));
+    }
+
+    [Fact]
+    public void ElementwiseFunctions()
+    {
+        Check(x => x[0].Pow(2), Randn(1, 2, 3));
+        Check(x => Tensor.Pow(x[0], 3), Randn(2, 2, 3));
+        Check(x => x[0].Pow(0.5), Positive(3, 2, 3));
+        Check(x => x[0].Pow(-1.5), Positive(4, 2, 3));
+        Check(x => x[0].Exp(), Randn(5, 2, 3));
+        Check(x => Tensor.Log(x[0]), Positive(6, 2, 3));
+        Check(x => x[0].Sqrt(), Positive(7, 2, 3));
+        Check(x => x[0].Abs(), AwayFromZero(8, 2, 3));
+        Check(x => Tensor.Tanh(x[0]), Randn(9, 2, 3));
+        Check(x => x[0].Sigmoid(), Randn(10, 2, 3));
+        Check(x => x[0].Relu(), AwayFromZero(11, 3, 4));
+        Check(x => x[0].LeakyRelu(), AwayFromZero(12, 3, 4));
+        Check(x => x[0].LeakyRelu(0.2), AwayFromZero(13, 3, 4));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(-1)]
+    public void Softmax_And_LogSoftmax_BothAxes(int axis)
+    {
+        Check(x => x[0].Softmax(axis), Randn(1, 3, 4));
+        Check(x => x[0].LogSoftmax(axis), Randn(2, 3, 4));
+    }
+
+    [Fact]
+    public void Softmax_MiddleAxisOf3D()
+    {
+        Check(x => x[0].Softmax(1), Randn(3, 2, 3, 4));
+        Check(x => x[0].LogSoftmax(1), Randn(4, 2, 3, 4));
+    }
+
+    [Fact]
+    public void MatMul_2D_Batched3Dx2D_And_3Dx3D()
+    {
+        Check(x => Tensor.MatMul(x[0], x[1]), Randn(1, 3, 4), Randn(2, 4, 5));
+        Check(x => x[0].MatMul(x[1]), Randn(3, 2, 3, 4), Randn(4, 4, 5));
+        Check(x => Tensor.MatMul(x[0], x[1]), Randn(5, 2, 3, 4), Randn(6, 2, 4, 2));
+        Check(x => Tensor.MatMul(x[0], x[0]), Randn(7, 3, 3)); // both operands the same tensor
+    }
+
+    [Fact]
+    public void Transpose_Reshape()
+    {
+        Check(x => x[0].Transpose() * x[1], Randn(1, 2, 3), Randn(2, 3, 2));
+        Check(x => x[0].T.MatMul(x[0]), Randn(3, 4, 3));
+        Check(x => x[0].Reshape(3, -1) * x[1], Randn(4, 2, 3), Randn(5, 3, 2));
+        Check(x => x[0].Reshape(6).Exp(), Randn(6, 2, 3));
+    }
+
+    [Fact]
+    public void Sum_Mean_AllAndAlongAxes()
+    {
+        Check(x => x[0].Sum(), Randn(1, 2, 3));
+        Check(x => x[0].Mean(), Randn(2, 2, 3));
+        foreach (int axis in new[] { 0, 1, 2, -1 })
+            foreach (bool keep in new[] { false, true })
+            {
+                Check(x => x[0].Sum(axis, keep), Randn(3, 2, 3, 4));
+                Check(x => x[0].Mean(axis, keep), Randn(4, 2, 3, 4));
+            }
+    }
+
+    [Fact]
+    public void Max_AllAndAlongAxes()
+    {
+        Check(x => x[0].Max(), Randn(1, 3, 4));
+        foreach (int axis in new[] { 0, 1, -1 })
+        {
+            Check(x => x[0].Max(axis), Randn(2, 3, 4));
+            Check(x => x[0].Max(axis, keepDim: true), Randn(3, 3, 4));
+        }
+        Check(x => x[0].Max(1), Randn(4, 2, 3, 4));
+    }
+
+    [Fact]
+    public void Max_Ties_GradientGoesToFirstArgMax()
+    {
+        var x = Tensor.FromArray(new double[] { 1, 5, 5, 2, 7, 7 }, 2, 3);
+        x.RequiresGrad = true;
+        x.Max(1).Sum().Backward();
+        Assert.Equal(new double[] { 0, 1, 0, 0, 1, 0 }, x.Grad!.ToArray());
+
+        x.Grad = null;
+        x.Max().Backward();
+        Assert.Equal(new double[] { 0, 0, 0, 0, 1, 0 }, x.Grad!.ToArray());
+
+        var cols = Tensor.FromArray(new double[] { 3, 1, 3, 1 }, 2, 2);
+        cols.RequiresGrad = true;
+        cols.Max(0).Sum().Backward();
+        Assert.Equal(new double[] { 1, 1, 0, 0 }, cols.Grad!.ToArray());
+    }
+
+    [Fact]
+    public void Slice_IndexSelect_WithRepeatedRows()
+    {
+        Check(x => x[0].Slice(1, 2), Randn(1, 4, 3));
+        Check(x => x[0].IndexSelect([2, 0, 2, 2]), Randn(2, 3, 2));
+        var x = Tensor.Ones([3, 2], DType.Float64);
+        x.RequiresGrad = true;
+        x.IndexSelect([1, 1, 0, 1]).Sum().Backward();
+        Assert.Equal(new double[] { 1, 1, 3, 3, 0, 0 }, x.Grad!.ToArray());
+    }
+
+    [Fact]
+    public void Concat_AlongEachAxis()
+    {
+        Check(x => Tensor.Concat([x[0], x[1]], 0), Randn(1, 2, 3), Randn(2, 1, 3));
+        Check(x => Tensor.Concat([x[0], x[1], x[0]], 1), Randn(3, 2, 3), Randn(4, 2, 1));
+        Check(x => Tensor.Concat([x[0], x[1]], -1), Randn(5, 2, 2, 3), Randn(6, 2, 2, 2));
+    }
+
+    [Fact]
+    public void DTypeConversion_PassesGradientThrough()
+    {
+        // Float32 rounding defeats finite differences, so check the exact gradient instead: y = 3·x.
+        var x = Tensor.FromArray(new double[] { 1, 2, 3 });
+        x.RequiresGrad = true;
+        Tensor y = x.To(DType.Float32) * 3.0;
+        Assert.Equal(DType.Float32, y.DType);
+        y.Sum().Backward();
+        Assert.Equal(DType.Float64, x.Grad!.DType);
+        Assert.Equal(new double[] { 3, 3, 3 }, x.Grad.ToArray());
+
+        var f = Tensor.FromArray(new float[] { 1, 2 });
+        f.RequiresGrad = true;
+        (f.To(DType.Float64) * f.To(DType.Float64)).Sum().Backward();
+        Assert.Equal(new float[] { 2, 4 }, f.Grad!.ToFloatArray());
+        Assert.Same(f, f.To(DType.Float32));
+    }
+
+    [Fact]
+    public void Composite_TwoLayerNetworkLoss()
+    {
+        // A small MLP with a stable cross-entropy, checked end to end.
+        Tensor input = Randn(1, 4, 3);
+        Check(p =>
+        {
+            Tensor h = (input.MatMul(p[0]) + p[1]).Tanh();
+            Tensor logits = h.MatMul(p[2]) + p[3];
+            return -(logits.LogSoftmax(1) * Tensor.Eye(4, DType.Float64).Slice(0, 4)).Sum(1).Mean();
+        }, Randn(2, 3, 5), Randn(3, 5), Randn(4, 5, 4), Randn(5, 4));
+    }
+}
