@@ -12,6 +12,8 @@ Request:  {"dtype": "float64"|"float32", "cases": [case, ...]}
                "loss": "mse"|"mse_half"|"bce_logits"|"cross_entropy", "optimizer": {...},
                "x": T, "y": T (float targets) or "labels": [int], "steps": N}
 Answer:   {"torch": VERSION, "results": [{"output": T, "grads": [T|null, ...]} | train result, ...]}
+  An op case PyTorch rejects (e.g. a seed whose shape differs from torch's output) answers {"error": MESSAGE}
+  instead, so one bad case does not hide the others; a train case that fails ends the run.
 """
 import json
 import sys
@@ -48,8 +50,10 @@ OPS = {
     "mul": lambda t, a: t[0] * t[1],
     "div": lambda t, a: t[0] / t[1],
     "add_scalar": lambda t, a: t[0] + a["scalar"],
+    "sub_scalar": lambda t, a: t[0] - a["scalar"],
     "rsub_scalar": lambda t, a: a["scalar"] - t[0],
     "mul_scalar": lambda t, a: t[0] * a["scalar"],
+    "div_scalar": lambda t, a: t[0] / a["scalar"],
     "rdiv_scalar": lambda t, a: a["scalar"] / t[0],
     "neg": lambda t, a: -t[0],
     "pow": lambda t, a: t[0] ** a["exponent"],
@@ -159,7 +163,13 @@ def main():
     torch.set_num_threads(1)
     results = []
     for case in request["cases"]:
-        results.append(run_train(case, dtype) if case.get("kind") == "train" else run_op(case, dtype))
+        if case.get("kind") == "train":
+            results.append(run_train(case, dtype))
+            continue
+        try:
+            results.append(run_op(case, dtype))
+        except (RuntimeError, ValueError, IndexError, TypeError) as e:
+            results.append({"error": "%s: %s" % (type(e).__name__, e)})
     json.dump({"torch": torch.__version__, "results": results}, sys.stdout)
 
 

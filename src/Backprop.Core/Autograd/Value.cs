@@ -16,6 +16,7 @@ namespace Backprop;
 /// (run the forward pass again) after every parameter update, as in PyTorch.</para>
 /// <para>A graph is not thread-safe: build and differentiate it on one thread at a time.</para>
 /// </remarks>
+[Notebook.TypeFormatterSource(typeof(Notebook.NotebookFormatterSource))]
 public sealed partial class Value
 {
     private static long s_nextId;

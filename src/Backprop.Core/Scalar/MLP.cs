@@ -4,6 +4,7 @@ namespace Backprop.Scalar;
 /// A multi-layer perceptron of scalar <see cref="Value"/>s (note 003): output = Lₖ(…L₂(L₁(x))).
 /// Seeded: the same arguments give the same weights on every machine.
 /// </summary>
+[Notebook.TypeFormatterSource(typeof(Notebook.NotebookFormatterSource))]
 public sealed class MLP : ScalarModule
 {
     private readonly Value[] _parameters;

@@ -23,6 +23,7 @@ namespace Backprop;
 /// update parameters afterwards and run the forward pass again, as in PyTorch.</para>
 /// <para>A graph is not thread-safe: build and differentiate it on one thread at a time.</para>
 /// </remarks>
+[Notebook.TypeFormatterSource(typeof(Notebook.NotebookFormatterSource))]
 public sealed partial class Tensor
 {
     private static long s_nextId;

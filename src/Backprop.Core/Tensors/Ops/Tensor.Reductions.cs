@@ -90,7 +90,8 @@ public sealed partial class Tensor
 
     // ---- max ------------------------------------------------------------------------------------
 
-    /// <summary>The largest element, as a rank-0 tensor. The gradient goes to the arg-max (the first one on ties).</summary>
+    /// <summary>The largest element, as a rank-0 tensor. The gradient is shared equally by every element equal
+    /// to the maximum (PyTorch's rule for a full reduction; <see cref="Max(int, bool)"/> picks the first arg-max).</summary>
     public Tensor Max()
     {
         if (ElementCount == 0) throw new InvalidOperationException($"Max: the tensor of shape {Shapes.Format(_shape)} is empty; expected at least one element.");
@@ -99,9 +100,18 @@ public sealed partial class Tensor
         y.SetFlat(0, GetFlat(arg));
         return Record("max", y, [this], ctx =>
         {
-            if (ctx.DType == DType.Float32) ctx.Grad<float>(0)[arg] += ctx.Upstream<float>()[0];
-            else ctx.Grad<double>(0)[arg] += ctx.Upstream<double>()[0];
+            if (ctx.DType == DType.Float32) ShareAmongMaxima<float>(ctx.Input(0).Data<float>(), ctx.Result<float>()[0], ctx.Upstream<float>()[0], ctx.Grad<float>(0));
+            else ShareAmongMaxima<double>(ctx.Input(0).Data<double>(), ctx.Result<double>()[0], ctx.Upstream<double>()[0], ctx.Grad<double>(0));
         });
+    }
+
+    private static void ShareAmongMaxima<T>(ReadOnlySpan<T> x, T max, T g, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int ties = 0;
+        foreach (T v in x) if (v == max || (T.IsNaN(max) && T.IsNaN(v))) ties++;
+        T share = g / T.CreateTruncating(ties);
+        for (int i = 0; i < x.Length; i++)
+            if (x[i] == max || (T.IsNaN(max) && T.IsNaN(x[i]))) dx[i] += share;
     }
 
     /// <summary>The largest element along <paramref name="axis"/>. The gradient goes to the arg-max of each

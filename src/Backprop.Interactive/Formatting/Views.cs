@@ -1,0 +1,25 @@
+using Backprop.Explicit;
+using Backprop.Interactive.Html;
+using Backprop.Interactive.Tables;
+
+namespace Backprop.Interactive.Formatting;
+
+/// <summary>The default view of every displayable Backprop.NET object.</summary>
+public static class Views
+{
+    /// <summary>The types that have a default view (formatters are registered for each).</summary>
+    public static IReadOnlyList<Type> DisplayableTypes { get; } =
+        [typeof(HtmlView), typeof(Value), typeof(Tensor), typeof(GradCheckResult), typeof(BackpropResult), typeof(Scalar.MLP)];
+
+    /// <summary>The view shown for <paramref name="value"/> in a notebook, or null for other types.</summary>
+    public static HtmlView? For(object? value) => value switch
+    {
+        HtmlView view => view,
+        Value v => v.Graph(),
+        Tensor t => t.View(),
+        GradCheckResult r => new GradCheckTable(r),
+        BackpropResult r => r.DeltaTable(),
+        Scalar.MLP m => ModuleView.For(m),
+        _ => null,
+    };
+}

@@ -1,0 +1,150 @@
+using System.Text;
+using Backprop.Interactive.Html;
+
+namespace Backprop.Interactive.Tables;
+
+/// <summary>How the rows of a <see cref="GradientTable"/> are ordered.</summary>
+public enum GradientOrder
+{
+    /// <summary>Forward order: every node after the nodes it is computed from.</summary>
+    Topological,
+    /// <summary>Largest |grad| first.</summary>
+    AbsGradDescending,
+}
+
+/// <summary>One row of a <see cref="GradientTable"/>.</summary>
+/// <param name="Name">Label or op of the node.</param>
+/// <param name="Op">The op ("" for a leaf).</param>
+/// <param name="Kind">"input", "parameter", "constant", "op" or "output".</param>
+/// <param name="Data">The forward value.</param>
+/// <param name="Grad">∂output/∂node.</param>
+/// <param name="Updated">For parameters, w − lr·∂L/∂w; NaN otherwise.</param>
+/// <param name="Numeric">The numeric gradient when a check was supplied; NaN otherwise.</param>
+/// <param name="RelativeError">Its relative error; NaN otherwise.</param>
+public sealed record GradientRow(string Name, string Op, string Kind, double Data, double Grad, double Updated, double Numeric, double RelativeError);
+
+/// <summary>
+/// One row per node of a graph (or per parameter): name, op, value, gradient, the update preview
+/// w − lr·∂L/∂w for parameters and, when a <see cref="GradCheckResult"/> is given, the numeric gradient
+/// and its relative error.
+/// </summary>
+public sealed class GradientTable : HtmlView
+{
+    /// <summary>Rows beyond this are summarized, never rendered (keeps notebooks responsive).</summary>
+    public const int DefaultMaxRows = 200;
+
+    private readonly int _totalRows;
+
+    /// <summary>Creates a table from rows.</summary>
+    public GradientTable(IEnumerable<GradientRow> rows, double? learningRate = null, GradientOrder order = GradientOrder.Topological,
+        int maxRows = DefaultMaxRows, string? caption = null)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (maxRows < 1) throw new ArgumentException($"GradientTable: expected maxRows ≥ 1, got {maxRows}.", nameof(maxRows));
+        var all = rows.ToList();
+        if (order == GradientOrder.AbsGradDescending)
+            all = all.OrderByDescending(r => double.IsNaN(r.Grad) ? double.PositiveInfinity : Math.Abs(r.Grad)).ToList();
+        _totalRows = all.Count;
+        Rows = all.Take(maxRows).ToList();
+        LearningRate = learningRate;
+        Order = order;
+        Caption = caption;
+    }
+
+    /// <summary>Builds the table of every node of <paramref name="output"/>'s graph (or only its parameters).</summary>
+    /// <param name="output">The differentiated value (run Backward first).</param>
+    /// <param name="learningRate">If set, parameters get the column w − lr·∂L/∂w.</param>
+    /// <param name="check">If set, leaves it covers get the numeric gradient and relative error.</param>
+    /// <param name="parametersOnly">Only leaves marked as parameters.</param>
+    /// <param name="order">Row order.</param>
+    /// <param name="maxRows">Rows beyond this are counted, not shown.</param>
+    public static GradientTable For(Value output, double? learningRate = null, GradCheckResult? check = null,
+        bool parametersOnly = false, GradientOrder order = GradientOrder.Topological, int maxRows = DefaultMaxRows)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var numeric = new Dictionary<string, GradCheckEntry>();
+        if (check is not null) foreach (GradCheckEntry e in check) numeric.TryAdd(e.Name, e);
+        var rows = new List<GradientRow>();
+        foreach (Value v in output.TopologicalOrder())
+        {
+            if (parametersOnly && !v.IsParameter) continue;
+            string kind = ReferenceEquals(v, output) ? "output" : !v.IsLeaf ? "op" : v.IsConstant ? "constant" : v.IsParameter ? "parameter" : "input";
+            double updated = learningRate is double lr && v.IsParameter ? v.Data - lr * v.Grad : double.NaN;
+            GradCheckEntry? entry = null;
+            bool hasCheck = v.IsLeaf && numeric.TryGetValue(v.DisplayName, out entry);
+            rows.Add(new GradientRow(v.Label ?? (v.IsLeaf ? v.DisplayName : v.Op), v.Op, kind, v.Data, v.Grad, updated,
+                hasCheck ? entry!.Numeric : double.NaN, hasCheck ? entry!.RelativeError : double.NaN));
+        }
+        string caption = $"Gradients of {output.DisplayName} = {HtmlText.Number(output.Data)}" +
+                         (learningRate is double r ? $"; update preview with learning rate {HtmlText.Number(r)}" : "");
+        return new GradientTable(rows, learningRate, order, maxRows, caption);
+    }
+
+    /// <summary>The rows shown.</summary>
+    public IReadOnlyList<GradientRow> Rows { get; }
+
+    /// <summary>The learning rate of the update preview, if any.</summary>
+    public double? LearningRate { get; }
+
+    /// <summary>The row order.</summary>
+    public GradientOrder Order { get; }
+
+    /// <summary>Text above the table.</summary>
+    public string? Caption { get; }
+
+    /// <summary>A copy with the largest |grad| first.</summary>
+    public GradientTable SortedByGrad() => new(Rows, LearningRate, GradientOrder.AbsGradDescending, Math.Max(1, Rows.Count), Caption);
+
+    /// <inheritdoc/>
+    protected override string Title => "Gradient table";
+
+    private bool HasNumeric => Rows.Any(r => !double.IsNaN(r.Numeric));
+
+    /// <inheritdoc/>
+    public override void WriteHtml(TextWriter w)
+    {
+        var sb = new StringBuilder("<div class=\"bp-view bp-gradients\">").Append(TableWriter.Styles);
+        if (Caption is not null) sb.Append("<div class=\"bp-caption\">").Append(HtmlText.Escape(Caption)).Append("</div>");
+        var columns = new List<string> { "name", "!op", "!kind", "value", "grad" };
+        if (LearningRate is not null) columns.Add("w − lr·grad");
+        if (HasNumeric) { columns.Add("numeric grad"); columns.Add("rel. error"); }
+        sb.Append("<table class=\"bp-table\">").Append(TableWriter.Header(columns.ToArray())).Append("<tbody>");
+        double scale = TableWriter.Scale(Rows.Where(r => r.Kind != "output").Select(r => r.Grad));
+        foreach (GradientRow r in Rows)
+        {
+            sb.Append("<tr>").Append(TableWriter.TextCell(r.Name)).Append(TableWriter.TextCell(r.Op)).Append(TableWriter.TextCell(r.Kind))
+              .Append(TableWriter.NumberCell(r.Data)).Append(TableWriter.NumberCell(r.Grad, scale));
+            if (LearningRate is not null) sb.Append(double.IsNaN(r.Updated) ? "<td></td>" : TableWriter.NumberCell(r.Updated));
+            if (HasNumeric)
+            {
+                if (double.IsNaN(r.Numeric)) sb.Append("<td></td><td></td>");
+                else
+                {
+                    string cls = r.RelativeError <= 1e-5 ? "bp-ok" : "bp-bad";
+                    sb.Append(TableWriter.NumberCell(r.Numeric)).Append($"<td class=\"{cls}\">{r.RelativeError:0.0e+0}</td>");
+                }
+            }
+            sb.Append("</tr>");
+        }
+        sb.Append("</tbody></table>");
+        if (_totalRows > Rows.Count)
+            sb.Append("<div class=\"bp-note\">Showing ").Append(Rows.Count).Append(" of ").Append(_totalRows.ToString("N0"))
+              .Append(" rows (").Append(Order == GradientOrder.AbsGradDescending ? "largest |grad| first" : "forward order").Append(").</div>");
+        if (Rows.Count == 0) sb.Append("<div class=\"bp-note\">No rows: the graph has no nodes of the requested kind.</div>");
+        sb.Append("</div>");
+        w.Write(sb.ToString());
+    }
+
+    /// <inheritdoc/>
+    public override string ToText()
+    {
+        var sb = new StringBuilder();
+        if (Caption is not null) sb.AppendLine(Caption);
+        foreach (GradientRow r in Rows)
+            sb.AppendLine($"{HtmlText.Clip(r.Name, 16),-16} {r.Kind,-9} value {HtmlText.Number(r.Data, 6),12}  grad {HtmlText.Number(r.Grad, 6),12}" +
+                          (double.IsNaN(r.Updated) ? "" : $"  → {HtmlText.Number(r.Updated, 6)}") +
+                          (double.IsNaN(r.Numeric) ? "" : $"  numeric {HtmlText.Number(r.Numeric, 6)} (rel {r.RelativeError:0.0e+0})"));
+        if (_totalRows > Rows.Count) sb.AppendLine($"… {_totalRows - Rows.Count} more rows");
+        return sb.ToString().TrimEnd();
+    }
+}

@@ -1,0 +1,62 @@
+using System.Text;
+using Backprop.Interactive.Html;
+
+namespace Backprop.Interactive.Tables;
+
+/// <summary>One row of a <see cref="ModuleView"/>.</summary>
+/// <param name="Name">The layer's name.</param>
+/// <param name="Kind">Its type (Linear, ReLU, Layer, …).</param>
+/// <param name="Shape">Inputs → outputs, or the weight shape.</param>
+/// <param name="Parameters">Trainable numbers it owns.</param>
+/// <param name="Activation">Its activation, if any.</param>
+public sealed record ModuleRow(string Name, string Kind, string Shape, long Parameters, string Activation);
+
+/// <summary>A network's architecture: one row per layer with its shape, parameter count and activation, and the totals.</summary>
+public sealed class ModuleView : HtmlView
+{
+    /// <summary>Creates the view from rows.</summary>
+    public ModuleView(string title, IEnumerable<ModuleRow> rows)
+    {
+        Heading = title;
+        Rows = rows.ToList();
+    }
+
+    /// <summary>The architecture of a scalar <see cref="Scalar.MLP"/>.</summary>
+    public static ModuleView For(Scalar.MLP mlp)
+    {
+        ArgumentNullException.ThrowIfNull(mlp);
+        return new ModuleView(mlp.ToString(), mlp.Layers.Select(l =>
+            new ModuleRow(l.Name, "Layer", $"{l.InputCount} → {l.OutputCount}", l.ParameterCount, l.Neurons[0].Activation.ToString())));
+    }
+
+    /// <summary>The heading.</summary>
+    public string Heading { get; }
+
+    /// <summary>The rows.</summary>
+    public IReadOnlyList<ModuleRow> Rows { get; }
+
+    /// <summary>Σ parameters.</summary>
+    public long TotalParameters => Rows.Sum(r => r.Parameters);
+
+    /// <inheritdoc/>
+    protected override string Title => "Model";
+
+    /// <inheritdoc/>
+    public override void WriteHtml(TextWriter w)
+    {
+        var sb = new StringBuilder("<div class=\"bp-view bp-module\">").Append(TableWriter.Styles);
+        sb.Append("<div class=\"bp-caption\"><b>").Append(HtmlText.Escape(Heading)).Append("</b></div>");
+        sb.Append("<table class=\"bp-table\">").Append(TableWriter.Header("layer", "!type", "!shape", "parameters", "!activation")).Append("<tbody>");
+        foreach (ModuleRow r in Rows)
+            sb.Append("<tr>").Append(TableWriter.TextCell(r.Name)).Append(TableWriter.TextCell(r.Kind)).Append(TableWriter.TextCell(r.Shape))
+              .Append("<td>").Append(r.Parameters.ToString("N0")).Append("</td>").Append(TableWriter.TextCell(r.Activation)).Append("</tr>");
+        sb.Append("<tr><th class=\"bp-l\" colspan=\"3\">total</th><th>").Append(TotalParameters.ToString("N0")).Append("</th><th></th></tr>");
+        sb.Append("</tbody></table></div>");
+        w.Write(sb.ToString());
+    }
+
+    /// <inheritdoc/>
+    public override string ToText() =>
+        Heading + "\n" + string.Join("\n", Rows.Select(r => $"  {r.Name,-10} {r.Kind,-10} {r.Shape,-14} {r.Parameters,10:N0}  {r.Activation}")) +
+        $"\n  total {TotalParameters:N0} parameters";
+}

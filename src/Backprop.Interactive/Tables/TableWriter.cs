@@ -1,0 +1,36 @@
+using Backprop.Interactive.Html;
+
+namespace Backprop.Interactive.Tables;
+
+/// <summary>Shared markup of the tabular views.</summary>
+internal static class TableWriter
+{
+    public const string Styles =
+        "<style>.bp-view{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;font-size:13px;color:#111;margin:6px 0}" +
+        ".bp-caption{margin:2px 0 6px;color:#333}.bp-table{border-collapse:collapse;font-variant-numeric:tabular-nums}" +
+        ".bp-table th,.bp-table td{border-bottom:1px solid #e5e7eb;padding:3px 10px;text-align:right;white-space:nowrap}" +
+        ".bp-table th{background:#f8fafc;font-weight:600}.bp-table td.bp-l,.bp-table th.bp-l{text-align:left}" +
+        ".bp-ok{color:#15803d;font-weight:600}.bp-bad{color:#b91c1c;font-weight:600}.bp-note{color:#64748b;font-size:12px;margin-top:4px}</style>";
+
+    /// <summary>A numeric cell, its background coloured by sign and size when <paramref name="scale"/> &gt; 0.</summary>
+    public static string NumberCell(double x, double scale = 0)
+    {
+        string title = HtmlText.Escape(HtmlText.Exact(x));
+        if (scale <= 0 && double.IsFinite(x)) return $"<td title=\"{title}\">{HtmlText.Number(x, 6)}</td>";
+        string bg = HtmlText.Diverging(x, scale);
+        return $"<td title=\"{title}\" style=\"background:{bg};color:{HtmlText.TextOn(bg)}\">{HtmlText.Number(x, 6)}</td>";
+    }
+
+    public static string TextCell(string? text) => $"<td class=\"bp-l\">{HtmlText.Escape(text)}</td>";
+
+    public static string Header(params string[] columns) =>
+        "<thead><tr>" + string.Concat(columns.Select((c, i) => i == 0 || c.StartsWith('!') ? $"<th class=\"bp-l\">{HtmlText.Escape(c.TrimStart('!'))}</th>" : $"<th>{HtmlText.Escape(c)}</th>")) + "</tr></thead>";
+
+    /// <summary>The largest finite |x|.</summary>
+    public static double Scale(IEnumerable<double> values)
+    {
+        double scale = 0;
+        foreach (double x in values) if (double.IsFinite(x)) scale = Math.Max(scale, Math.Abs(x));
+        return scale;
+    }
+}
