@@ -1,0 +1,169 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Backprop.NN;
+
+/// <summary>
+/// Stateless fused operations on tensors (PyTorch's <c>torch.nn.functional</c>): each is ONE recorded
+/// graph node with a hand-written backward step, declared together below.
+/// </summary>
+public static partial class Functional
+{
+    /// <summary>
+    /// The fully connected layer as one graph node: Activation = f(Preactivation), Preactivation
+    /// z = x·Wᵀ + b, for x of shape [..., in], W [out, in], b [out]; the result has shape [..., out].
+    /// </summary>
+    /// <remarks>
+    /// Forward: one GEMM with the transpose flag on W (no transposed copy), the bias written into the output
+    /// first so the GEMM accumulates onto it, then f in place. Backward, with Delta δ = ∂L/∂z = g ⊙ f′(z)
+    /// (f′ read from the saved activation, see <see cref="ActivationKind"/>):
+    /// ∂x = δ·W, ∂W = δᵀ·x, ∂b = column sums of δ — again GEMMs with transpose flags.
+    /// </remarks>
+    /// <param name="input">x: [..., in] (a single sample [in] or a batch [N, in]).</param>
+    /// <param name="weight">W: [out, in].</param>
+    /// <param name="bias">b: [out], or null for no bias.</param>
+    /// <param name="activation">The activation fused into the same node (default none).</param>
+    /// <exception cref="ShapeMismatchException">The shapes do not fit together.</exception>
+    /// <exception cref="ArgumentException">The dtypes differ.</exception>
+    public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null, ActivationKind activation = ActivationKind.None)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
+        if (weight.Rank != 2)
+            throw new ShapeMismatchException("Linear", input.Shape, weight.Shape,
+                $"Linear: the weight has shape {Shapes.Format(weight.Shape)}; expected rank 2 ([out, in]) (input {Shapes.Format(input.Shape)}).");
+        int outF = weight.Shape[0], inF = weight.Shape[1];
+        if (input.Rank == 0 || input.Shape[^1] != inF)
+            throw new ShapeMismatchException("Linear", input.Shape, weight.Shape,
+                $"Linear: cannot apply a weight of shape {Shapes.Format(weight.Shape)} to an input of shape {Shapes.Format(input.Shape)}: " +
+                $"expected the input's last dimension to be in_features = {inF}.");
+        Shapes.CheckSameDType("Linear", input, weight);
+        if (bias is not null)
+        {
+            if (bias.Rank != 1 || bias.Shape[0] != outF)
+                throw new ShapeMismatchException("Linear", weight.Shape, bias.Shape,
+                    $"Linear: the bias has shape {Shapes.Format(bias.Shape)} but the weight has shape {Shapes.Format(weight.Shape)}; expected a bias of shape [{outF}].");
+            Shapes.CheckSameDType("Linear", weight, bias);
+        }
+        if (!Enum.IsDefined(activation))
+            throw new ArgumentOutOfRangeException(nameof(activation), activation, "Linear: unknown ActivationKind.");
+
+        int rows = 1;
+        var outShape = new int[input.Rank];
+        for (int d = 0; d < input.Rank - 1; d++) { rows *= input.Shape[d]; outShape[d] = input.Shape[d]; }
+        outShape[^1] = outF;
+        var result = new Tensor(outShape, input.DType);
+        bool hasBias = bias is not null;
+        if (input.DType == DType.Float32) Forward<float>(input, weight, bias, result, rows, inF, outF, activation);
+        else Forward<double>(input, weight, bias, result, rows, inF, outF, activation);
+
+        Tensor[] parents = hasBias ? [input, weight, bias!] : [input, weight];
+        return Tensor.Record(OpName(activation), result, parents, ctx =>
+        {
+            if (ctx.DType == DType.Float32) Backward<float>(ctx, rows, inF, outF, activation, hasBias);
+            else Backward<double>(ctx, rows, inF, outF, activation, hasBias);
+        });
+    }
+
+    private static string OpName(ActivationKind activation) => activation switch
+    {
+        ActivationKind.ReLU => "linear+relu",
+        ActivationKind.Tanh => "linear+tanh",
+        ActivationKind.Sigmoid => "linear+sigmoid",
+        _ => "linear",
+    };
+
+    private static void Forward<T>(Tensor input, Tensor weight, Tensor? bias, Tensor result, int rows, int inF, int outF, ActivationKind activation)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Span<T> y = result.Data<T>();
+        T beta = T.Zero;
+        if (bias is not null)
+        {
+            ReadOnlySpan<T> b = bias.Data<T>();
+            for (int r = 0; r < rows; r++) b.CopyTo(y.Slice(r * outF, outF));
+            beta = T.One;
+        }
+        // z = x·Wᵀ (+ b already in y)
+        if (rows > 0 && outF > 0)
+            TypedGemm.Multiply<T>(false, true, rows, outF, inF, input.Data<T>(), inF, weight.Data<T>(), inF, beta, y, outF);
+        ApplyActivation(activation, y);
+    }
+
+    /// <summary>a = f(z) in place.</summary>
+    internal static void ApplyActivation<T>(ActivationKind activation, Span<T> z) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (activation)
+        {
+            case ActivationKind.ReLU: TensorPrimitives.Max(z, T.Zero, z); break;
+            case ActivationKind.Tanh: TensorPrimitives.Tanh<T>(z, z); break;
+            case ActivationKind.Sigmoid: TensorPrimitives.Sigmoid<T>(z, z); break;
+        }
+    }
+
+    /// <summary>δ = g ⊙ f′, with f′ expressed through the saved activation a.</summary>
+    internal static void ActivationDelta<T>(ActivationKind activation, ReadOnlySpan<T> g, ReadOnlySpan<T> a, Span<T> delta)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (activation)
+        {
+            case ActivationKind.ReLU:
+                ReluMask(g, a, delta);
+                break;
+            case ActivationKind.Tanh:                       // f′ = 1 − a²
+                TensorPrimitives.Multiply(a, a, delta);
+                TensorPrimitives.Subtract(T.One, delta, delta);
+                TensorPrimitives.Multiply(g, delta, delta);
+                break;
+            case ActivationKind.Sigmoid:                    // f′ = a(1 − a)
+                TensorPrimitives.Subtract(T.One, a, delta);
+                TensorPrimitives.Multiply(a, delta, delta);
+                TensorPrimitives.Multiply(g, delta, delta);
+                break;
+            default:
+                g.CopyTo(delta);
+                break;
+        }
+    }
+
+    /// <summary>delta = g where a &gt; 0, else 0.</summary>
+    private static void ReluMask<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> a, Span<T> delta) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            int width = Vector<T>.Count;
+            for (; i <= a.Length - width; i += width)
+            {
+                var av = new Vector<T>(a.Slice(i, width));
+                var gv = new Vector<T>(g.Slice(i, width));
+                Vector.ConditionalSelect(Vector.GreaterThan(av, Vector<T>.Zero), gv, Vector<T>.Zero).CopyTo(delta.Slice(i, width));
+            }
+        }
+        for (; i < a.Length; i++) delta[i] = a[i] > T.Zero ? g[i] : T.Zero;
+    }
+
+    private static void Backward<T>(BackwardContext ctx, int rows, int inF, int outF, ActivationKind activation, bool hasBias)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (rows == 0 || outF == 0) return;
+        ReadOnlySpan<T> g = ctx.Upstream<T>();
+        using var scratch = new Scratch<T>(activation == ActivationKind.None ? 0 : g.Length);
+        ReadOnlySpan<T> delta = g;
+        if (activation != ActivationKind.None)
+        {
+            ActivationDelta(activation, g, ctx.Result<T>(), scratch.Span);
+            delta = scratch.Span;
+        }
+        ReadOnlySpan<T> x = ctx.Input(0).Data<T>(), w = ctx.Input(1).Data<T>();
+        if (ctx.NeedsGrad(0) && inF > 0)    // ∂x += δ·W          [rows, out]·[out, in]
+            TypedGemm.Multiply<T>(false, false, rows, inF, outF, delta, outF, w, inF, T.One, ctx.Grad<T>(0), inF);
+        if (ctx.NeedsGrad(1) && inF > 0)    // ∂W += δᵀ·x         [out, rows]·[rows, in]
+            TypedGemm.Multiply<T>(true, false, outF, inF, rows, delta, outF, x, inF, T.One, ctx.Grad<T>(1), inF);
+        if (hasBias && ctx.NeedsGrad(2))    // ∂b += Σ_rows δ
+        {
+            Span<T> db = ctx.Grad<T>(2);
+            for (int r = 0; r < rows; r++) TensorPrimitives.Add(db, delta.Slice(r * outF, outF), db);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Backprop.NN;
+
+public static partial class Losses
+{
+    /// <summary>
+    /// Softmax cross-entropy (log-softmax + negative log-likelihood fused), averaged over the N samples:
+    /// L = (1/N)·Σₙ [log Σ_c e^{z_nc} − z_{n,yₙ}], with the log-sum-exp taken around each row's maximum, so
+    /// logits of ±1000 give a finite loss. ∂L/∂z = (softmax(z) − onehot(y))/N.
+    /// </summary>
+    /// <param name="logits">z: [N, C] raw class scores.</param>
+    /// <param name="labels">yₙ ∈ [0, C): one class index per row.</param>
+    /// <exception cref="ShapeMismatchException">logits is not [N, C] with N = labels.Length.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A label is outside [0, C).</exception>
+    public static Tensor CrossEntropy(Tensor logits, int[] labels)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (logits.Rank != 2 || logits.Shape[0] != labels.Length)
+            throw new ShapeMismatchException("CrossEntropy", logits.Shape, [labels.Length],
+                $"CrossEntropy: the logits have shape {Shapes.Format(logits.Shape)} and there are {labels.Length} labels (shape [{labels.Length}]); " +
+                $"expected logits of shape [N, C] with N = {labels.Length}.");
+        int n = logits.Shape[0], c = logits.Shape[1];
+        if (n == 0 || c == 0)
+            throw new ArgumentException($"CrossEntropy: the logits {Shapes.Format(logits.Shape)} are empty; expected at least one sample and one class.");
+        for (int i = 0; i < n; i++)
+            if ((uint)labels[i] >= (uint)c)
+                throw new ArgumentOutOfRangeException(nameof(labels), labels[i],
+                    $"CrossEntropy: label {labels[i]} of sample {i} is out of range for logits of shape {Shapes.Format(logits.Shape)}; expected a class index in [0, {c - 1}].");
+        int[] y = (int[])labels.Clone();
+        // Saved for the backward step, per row: the max m and s = Σ e^{z − m}, so softmax = e^{z − m}/s
+        // (z − m is exact in float32 near the max, unlike z − lse).
+        var rowMax = new double[n];
+        var rowSum = new double[n];
+        double total = logits.DType == DType.Float32
+            ? CrossEntropySum<float>(logits, y, c, rowMax, rowSum)
+            : CrossEntropySum<double>(logits, y, c, rowMax, rowSum);
+        Tensor loss = ScalarResult(logits.DType, total / n);
+        return Tensor.Record("cross_entropy", loss, [logits], ctx =>
+        {
+            if (ctx.DType == DType.Float32) CrossEntropyBackward<float>(ctx, y, c, rowMax, rowSum);
+            else CrossEntropyBackward<double>(ctx, y, c, rowMax, rowSum);
+        });
+    }
+
+    private static double CrossEntropySum<T>(Tensor logits, int[] labels, int c, double[] rowMax, double[] rowSum) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ReadOnlySpan<T> z = logits.Data<T>();
+        using var scratch = new Scratch<T>(c);
+        Span<T> e = scratch.Span;
+        double total = 0;
+        for (int i = 0; i < labels.Length; i++)
+        {
+            ReadOnlySpan<T> row = z.Slice(i * c, c);
+            T max = TensorPrimitives.Max(row);
+            TensorPrimitives.Subtract(row, max, e);
+            TensorPrimitives.Exp<T>(e, e);
+            // lse = m + log Σ e^{z − m}; the row's loss is lse − z_y
+            rowMax[i] = double.CreateTruncating(max);
+            rowSum[i] = double.CreateTruncating(TensorPrimitives.Sum<T>(e));
+            double lse = rowMax[i] + Math.Log(rowSum[i]);
+            total += lse - double.CreateTruncating(row[labels[i]]);
+        }
+        return total;
+    }
+
+    private static void CrossEntropyBackward<T>(BackwardContext ctx, int[] labels, int c, double[] rowMax, double[] rowSum) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!ctx.NeedsGrad(0)) return;
+        int n = labels.Length;
+        T factor = ctx.Upstream<T>()[0] / T.CreateTruncating(n);
+        ReadOnlySpan<T> z = ctx.Input(0).Data<T>();
+        Span<T> dz = ctx.Grad<T>(0);
+        using var scratch = new Scratch<T>(c);
+        Span<T> p = scratch.Span;
+        for (int i = 0; i < n; i++)
+        {
+            TensorPrimitives.Subtract(z.Slice(i * c, c), T.CreateTruncating(rowMax[i]), p);
+            TensorPrimitives.Exp<T>(p, p);
+            TensorPrimitives.Multiply(p, T.CreateTruncating(1.0 / rowSum[i]), p);   // softmax row
+            p[labels[i]] -= T.One;                                          // − onehot
+            Span<T> row = dz.Slice(i * c, c);
+            TensorPrimitives.MultiplyAdd(p, factor, row, row);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Backprop.Optim;
+
+/// <summary>
+/// Stochastic gradient descent with optional momentum, Nesterov momentum and L2 weight decay, with
+/// exactly PyTorch 1.13's update (torch/optim/sgd.py), for each parameter p with gradient g:
+/// <code>
+/// d = g + λ·p                              (weight decay λ)
+/// if μ ≠ 0: b = d on the first step, else b = μ·b + (1 − τ)·d   (momentum μ, dampening τ)
+///           d = d + μ·b if nesterov, else d = b
+/// p = p − η·d
+/// </code>
+/// </summary>
+public sealed class SGD : Optimizer
+{
+    private readonly Array?[] _momentumBuffers;
+
+    /// <summary>Creates the optimizer.</summary>
+    /// <param name="parameters">The parameters to update.</param>
+    /// <param name="learningRate">η.</param>
+    /// <param name="momentum">μ ∈ [0, 1) (0: plain SGD).</param>
+    /// <param name="nesterov">Use Nesterov momentum (needs μ &gt; 0 and no dampening).</param>
+    /// <param name="weightDecay">λ ≥ 0: adds λ·p to the gradient (L2 regularisation).</param>
+    /// <param name="dampening">τ ∈ [0, 1]: scales the gradient's contribution to the momentum buffer by 1 − τ.</param>
+    public SGD(IEnumerable<Tensor> parameters, double learningRate, double momentum = 0, bool nesterov = false,
+        double weightDecay = 0, double dampening = 0)
+        : base(parameters, learningRate)
+    {
+        CheckHyperparameter(nameof(momentum), momentum, 0, 1);
+        CheckHyperparameter(nameof(weightDecay), weightDecay, 0, double.MaxValue);
+        CheckHyperparameter(nameof(dampening), dampening, 0, 1);
+        if (nesterov && (momentum <= 0 || dampening != 0))
+            throw new ArgumentException($"SGD: Nesterov momentum requires momentum > 0 and dampening = 0 (got momentum {momentum}, dampening {dampening}).");
+        Momentum = momentum;
+        Nesterov = nesterov;
+        WeightDecay = weightDecay;
+        Dampening = dampening;
+        _momentumBuffers = new Array?[Parameters.Count];
+    }
+
+    /// <summary>μ.</summary>
+    public double Momentum { get; }
+
+    /// <summary>Whether Nesterov momentum is used.</summary>
+    public bool Nesterov { get; }
+
+    /// <summary>λ (L2 weight decay added to the gradient).</summary>
+    public double WeightDecay { get; }
+
+    /// <summary>τ.</summary>
+    public double Dampening { get; }
+
+    /// <inheritdoc/>
+    protected override void Update<T>(int index, Span<T> p, ReadOnlySpan<T> g)
+    {
+        using var scratch = new Scratch<T>(p.Length);
+        Span<T> d = scratch.Span;
+        if (WeightDecay != 0) TensorPrimitives.MultiplyAdd(p, T.CreateTruncating(WeightDecay), g, d);   // d = g + λ·p
+        else g.CopyTo(d);
+        ReadOnlySpan<T> step = d;
+        if (Momentum != 0)
+        {
+            T mu = T.CreateTruncating(Momentum);
+            bool first = _momentumBuffers[index] is null;
+            Span<T> b = State<T>(_momentumBuffers, index);
+            if (first) d.CopyTo(b);
+            else
+            {
+                TensorPrimitives.Multiply(b, mu, b);
+                TensorPrimitives.MultiplyAdd(d, T.CreateTruncating(1 - Dampening), b, b);          // b = μ·b + (1 − τ)·d
+            }
+            if (Nesterov) TensorPrimitives.MultiplyAdd(b, mu, d, d);                                // d = d + μ·b
+            else step = b;
+        }
+        TensorPrimitives.MultiplyAdd(step, T.CreateTruncating(-LearningRate), p, p);                 // p = p − η·d
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"SGD(lr={LearningRate}, momentum={Momentum}, nesterov={Nesterov}, weight_decay={WeightDecay}, dampening={Dampening})");
+}

@@ -1,0 +1,141 @@
+using Backprop.Data;
+
+namespace Backprop.Training;
+
+/// <summary>
+/// Samples held as tensors: features X [N, F…] plus either integer class labels (N) or float targets [N, …].
+/// Hands out seeded, shuffled mini-batches.
+/// </summary>
+public sealed class TensorDataset
+{
+    /// <summary>A labelled data set.</summary>
+    /// <param name="features">X: [N, F…].</param>
+    /// <param name="labels">One class index per row (copied).</param>
+    /// <exception cref="ShapeMismatchException">The row counts differ.</exception>
+    public TensorDataset(Tensor features, int[] labels)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(labels);
+        CheckRows(features, labels.Length, "labels");
+        Features = features;
+        Labels = (int[])labels.Clone();
+    }
+
+    /// <summary>A data set with float targets (regression, or soft / one-hot targets).</summary>
+    /// <param name="features">X: [N, F…].</param>
+    /// <param name="targets">Y: [N, …], same dtype as X.</param>
+    /// <exception cref="ShapeMismatchException">The row counts differ.</exception>
+    public TensorDataset(Tensor features, Tensor targets)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(targets);
+        if (targets.Rank == 0) throw new ShapeMismatchException("TensorDataset", features.Shape, targets.Shape,
+            $"TensorDataset: targets of shape {Shapes.Format(targets.Shape)} have no rows; expected [N, …] for features {Shapes.Format(features.Shape)}.");
+        CheckRows(features, targets.Shape[0], "targets");
+        Shapes.CheckSameDType("TensorDataset", features, targets);
+        Features = features;
+        Targets = targets;
+    }
+
+    private static void CheckRows(Tensor features, int rows, string what)
+    {
+        if (features.Rank == 0 || features.Shape[0] != rows)
+            throw new ShapeMismatchException("TensorDataset", features.Shape, [rows],
+                $"TensorDataset: features of shape {Shapes.Format(features.Shape)} and {rows} {what}; expected one feature row per sample ([{rows}, …]).");
+    }
+
+    /// <summary>The features of a <see cref="ClassificationData"/> as X [N, F] in <paramref name="dtype"/>, with its labels.</summary>
+    /// <exception cref="ArgumentException">Rows of different lengths, or labels outside [0, ClassCount).</exception>
+    public static TensorDataset FromClassification(ClassificationData data, DType dtype = DType.Float32)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        int n = data.Count, f = data.FeatureCount;
+        if (data.Features.Length != n)
+            throw new ArgumentException($"TensorDataset.FromClassification: {data.Features.Length} feature rows but {n} labels.");
+        var flat = new double[n * f];
+        for (int i = 0; i < n; i++)
+        {
+            double[] row = data.Features[i] ?? throw new ArgumentException($"TensorDataset.FromClassification: row {i} is null.");
+            if (row.Length != f)
+                throw new ArgumentException($"TensorDataset.FromClassification: row {i} has {row.Length} features; expected {f} like row 0.");
+            row.CopyTo(flat, i * f);
+            if ((uint)data.Labels[i] >= (uint)data.ClassCount)
+                throw new ArgumentException($"TensorDataset.FromClassification: label {data.Labels[i]} of row {i} is outside [0, {data.ClassCount - 1}].");
+        }
+        return new TensorDataset(Tensor.FromArray(flat, [n, f], dtype), data.Labels) { ClassCount = data.ClassCount };
+    }
+
+    /// <summary>X: [N, F…].</summary>
+    public Tensor Features { get; }
+
+    /// <summary>Class labels, or null when the data set has float <see cref="Targets"/>.</summary>
+    public int[]? Labels { get; }
+
+    /// <summary>Float targets, or null when the data set has <see cref="Labels"/>.</summary>
+    public Tensor? Targets { get; }
+
+    /// <summary>The number of classes when known (from <see cref="ClassificationData"/>), else 0.</summary>
+    public int ClassCount { get; init; }
+
+    /// <summary>N, the number of samples.</summary>
+    public int Count => Features.Shape[0];
+
+    /// <summary>The rows at <paramref name="indices"/> (repeats allowed), gathered with <see cref="Tensor.IndexSelect"/>.</summary>
+    public Batch GetBatch(int[] indices)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        int[] idx = (int[])indices.Clone();
+        Tensor x = Features.IndexSelect(idx);
+        int[]? labels = null;
+        if (Labels is not null)
+        {
+            labels = new int[idx.Length];
+            for (int i = 0; i < idx.Length; i++) labels[i] = Labels[idx[i]];
+        }
+        return new Batch(x, labels, Targets?.IndexSelect(idx), idx);
+    }
+
+    /// <summary>
+    /// Consecutive mini-batches of <paramref name="batchSize"/> rows covering every sample once (the last may be
+    /// smaller), in a seeded random order when <paramref name="rng"/> is given, else in order.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> &lt; 1.</exception>
+    public IEnumerable<Batch> Batches(int batchSize, Rng? rng = null)
+    {
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "TensorDataset.Batches: expected a batch size ≥ 1.");
+        int[] order = new int[Count];
+        for (int i = 0; i < order.Length; i++) order[i] = i;
+        if (rng is not null) rng.Shuffle<int>(order);
+        return Enumerate(order, batchSize);
+    }
+
+    private IEnumerable<Batch> Enumerate(int[] order, int batchSize)
+    {
+        for (int start = 0; start < order.Length; start += batchSize)
+            yield return GetBatch(order[start..Math.Min(order.Length, start + batchSize)]);
+    }
+
+    /// <summary>The number of batches <see cref="Batches"/> yields for <paramref name="batchSize"/>.</summary>
+    public int BatchCount(int batchSize) => (Count + batchSize - 1) / batchSize;
+
+    /// <summary>Splits the samples at random (seeded) into a training part and a validation part of
+    /// ⌊<paramref name="validationFraction"/>·N⌉ samples.</summary>
+    public (TensorDataset Train, TensorDataset Validation) Split(double validationFraction, int seed = 0)
+    {
+        if (!(validationFraction > 0 && validationFraction < 1))
+            throw new ArgumentOutOfRangeException(nameof(validationFraction), validationFraction, "TensorDataset.Split: expected a fraction in (0, 1).");
+        int[] order = new int[Count];
+        for (int i = 0; i < order.Length; i++) order[i] = i;
+        new Rng(seed).Shuffle<int>(order);
+        int validation = (int)Math.Round(validationFraction * Count);
+        return (Subset(order[validation..]), Subset(order[..validation]));
+    }
+
+    private TensorDataset Subset(int[] rows)
+    {
+        Batch b = GetBatch(rows);
+        return b.Labels is not null
+            ? new TensorDataset(b.Features, b.Labels) { ClassCount = ClassCount }
+            : new TensorDataset(b.Features, b.Targets!) { ClassCount = ClassCount };
+    }
+}

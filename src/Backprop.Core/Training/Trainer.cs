@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using Backprop.NN;
+using Backprop.Optim;
+
+namespace Backprop.Training;
+
+/// <summary>
+/// The training loop: for each epoch, seeded shuffled mini-batches → forward → loss → zero grads → backward →
+/// optimizer step; then the optional scheduler step and an evaluation on the validation set (evaluation mode,
+/// <see cref="NoGrad"/>). Records a <see cref="TrainingHistory"/> and reports <see cref="TrainingProgress"/>.
+/// </summary>
+/// <example><code>
+/// var model = MLP.Create(2, [16, 16], 2, seed: 0);
+/// var trainer = new Trainer(model, new CrossEntropyLoss(), new Adam(model.Parameters(), 0.01)) { BatchSize = 32 };
+/// TrainingHistory h = trainer.Fit(train, epochs: 50, validation: test, progress: p => Console.WriteLine(p.Loss));
+/// </code></example>
+public sealed class Trainer
+{
+    /// <summary>Creates a trainer.</summary>
+    /// <param name="model">The model to train.</param>
+    /// <param name="loss">The loss (labels are used for labelled data sets, targets otherwise).</param>
+    /// <param name="optimizer">The optimizer, built on the model's parameters.</param>
+    public Trainer(Module model, Loss loss, Optimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        Model = model;
+        Loss = loss;
+        Optimizer = optimizer;
+    }
+
+    /// <summary>The model being trained.</summary>
+    public Module Model { get; }
+
+    /// <summary>The loss.</summary>
+    public Loss Loss { get; }
+
+    /// <summary>The optimizer.</summary>
+    public Optimizer Optimizer { get; }
+
+    /// <summary>A learning-rate schedule stepped once after each epoch, or null.</summary>
+    public LRScheduler? Scheduler { get; init; }
+
+    /// <summary>Samples per mini-batch (default 32).</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Seed of the shuffling order (default 0): the same seed gives the same batches.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Shuffle the training samples every epoch (default true).</summary>
+    public bool Shuffle { get; init; } = true;
+
+    /// <summary>Report progress every this many steps (default 1; the last step of an epoch is always reported).</summary>
+    public int ProgressInterval { get; init; } = 1;
+
+    /// <summary>
+    /// The metric of a batch's outputs: by default <see cref="Metrics.Accuracy"/> for labelled data, NaN otherwise.
+    /// </summary>
+    public Func<Tensor, Batch, double>? Metric { get; init; }
+
+    /// <summary>Rows per batch when evaluating (default 1024).</summary>
+    public int EvaluationBatchSize { get; init; } = 1024;
+
+    /// <summary>Trains for <paramref name="epochs"/> epochs.</summary>
+    /// <param name="train">The training data.</param>
+    /// <param name="epochs">Number of passes over <paramref name="train"/>.</param>
+    /// <param name="validation">Data evaluated after each epoch, or null.</param>
+    /// <param name="progress">Called after steps and at each epoch's end (on the training thread).</param>
+    /// <param name="cancellationToken">Stops the run after the current step; the history so far is returned with <see cref="TrainingHistory.Cancelled"/> set.</param>
+    /// <exception cref="InvalidOperationException">The loss became NaN or infinite (the message names the epoch and step).</exception>
+    public TrainingHistory Fit(TensorDataset train, int epochs, TensorDataset? validation = null,
+        Action<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        if (epochs < 0) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "Trainer.Fit: expected epochs ≥ 0.");
+        if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "Trainer: expected BatchSize ≥ 1.");
+        if (train.Count == 0) throw new ArgumentException("Trainer.Fit: the training set is empty.", nameof(train));
+
+        var history = new TrainingHistory();
+        var rng = new Rng(Seed);
+        int stepsPerEpoch = train.BatchCount(BatchSize), totalSteps = stepsPerEpoch * epochs, step = 0;
+        long samples = 0;
+        var clock = Stopwatch.StartNew();
+        bool wasTraining = Model.IsTraining;
+        try
+        {
+            for (int epoch = 1; epoch <= epochs; epoch++)
+            {
+                TimeSpan epochStart = clock.Elapsed;
+                double lr = Optimizer.LearningRate, lossSum = 0, metricSum = 0;
+                int epochSamples = 0, stepInEpoch = 0;
+                Model.Train();
+                foreach (Batch batch in train.Batches(BatchSize, Shuffle ? rng : null))
+                {
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        history.Cancelled = true;
+                        return history;
+                    }
+                    step++;
+                    stepInEpoch++;
+                    Tensor output = Model.Forward(batch.Features);
+                    Tensor loss = ComputeLoss(output, batch);
+                    double lossValue = loss.Item();
+                    if (!double.IsFinite(lossValue))
+                        throw new InvalidOperationException(
+                            $"Trainer: the loss became {lossValue} at epoch {epoch}, step {step}; try a smaller learning rate (now {Optimizer.LearningRate}) or check the data.");
+                    Optimizer.ZeroGrad();
+                    loss.Backward();
+                    Optimizer.Step();
+
+                    double metric = ComputeMetric(output, batch);
+                    lossSum += lossValue * batch.Count;
+                    metricSum += metric * batch.Count;
+                    epochSamples += batch.Count;
+                    samples += batch.Count;
+                    history.StepList.Add(new StepRecord(step, epoch, lossValue, metric, lr, batch.Count));
+
+                    bool last = stepInEpoch == stepsPerEpoch;
+                    if (progress is not null && (step % Math.Max(1, ProgressInterval) == 0 || last))
+                        progress(Snapshot(epoch, epochs, step, totalSteps, stepInEpoch, stepsPerEpoch, lossValue, metric, samples, clock.Elapsed, null));
+                }
+
+                double? validationLoss = null, validationMetric = null;
+                if (validation is not null)
+                {
+                    var (vl, vm) = Evaluate(validation);
+                    validationLoss = vl;
+                    validationMetric = vm;
+                }
+                Scheduler?.Step();
+                var record = new EpochRecord(epoch, lossSum / epochSamples, metricSum / epochSamples, validationLoss, validationMetric, lr,
+                    clock.Elapsed - epochStart);
+                history.EpochList.Add(record);
+                var lastStep = history.StepList[^1];
+                progress?.Invoke(Snapshot(epoch, epochs, step, totalSteps, stepInEpoch, stepsPerEpoch, lastStep.Loss, lastStep.Metric,
+                    samples, clock.Elapsed, record));
+            }
+            return history;
+        }
+        finally
+        {
+            history.TotalTime = clock.Elapsed;
+            Model.Train(wasTraining);
+        }
+    }
+
+    private TrainingProgress Snapshot(int epoch, int epochs, int step, int totalSteps, int stepInEpoch, int stepsPerEpoch,
+        double loss, double metric, long samples, TimeSpan elapsed, EpochRecord? summary)
+    {
+        double seconds = Math.Max(elapsed.TotalSeconds, 1e-9);
+        return new TrainingProgress
+        {
+            Epoch = epoch,
+            Epochs = epochs,
+            Step = step,
+            TotalSteps = totalSteps,
+            StepInEpoch = stepInEpoch,
+            StepsPerEpoch = stepsPerEpoch,
+            Loss = loss,
+            Metric = metric,
+            LearningRate = Optimizer.LearningRate,
+            SamplesPerSecond = samples / seconds,
+            Elapsed = elapsed,
+            Eta = TimeSpan.FromSeconds(seconds / step * (totalSteps - step)),
+            EpochSummary = summary,
+        };
+    }
+
+    private Tensor ComputeLoss(Tensor output, Batch batch) =>
+        batch.Targets is not null ? Loss.Forward(output, batch.Targets) : Loss.Forward(output, batch.Labels!);
+
+    private double ComputeMetric(Tensor output, Batch batch)
+    {
+        if (Metric is not null) return Metric(output, batch);
+        return batch.Labels is not null ? Metrics.Accuracy(output, batch.Labels) : double.NaN;
+    }
+
+    /// <summary>
+    /// The loss and metric on <paramref name="data"/> (sample-weighted means over batches of
+    /// <see cref="EvaluationBatchSize"/>), with the model in evaluation mode and no graph recorded; the model's
+    /// mode is restored afterwards.
+    /// </summary>
+    public (double Loss, double Metric) Evaluate(TensorDataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Count == 0) return (double.NaN, double.NaN);
+        bool wasTraining = Model.IsTraining;
+        Model.Eval();
+        try
+        {
+            using var _ = new NoGrad();
+            double lossSum = 0, metricSum = 0;
+            foreach (Batch batch in data.Batches(Math.Max(1, EvaluationBatchSize)))
+            {
+                Tensor output = Model.Forward(batch.Features);
+                lossSum += ComputeLoss(output, batch).Item() * batch.Count;
+                metricSum += ComputeMetric(output, batch) * batch.Count;
+            }
+            return (lossSum / data.Count, metricSum / data.Count);
+        }
+        finally
+        {
+            Model.Train(wasTraining);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+namespace Backprop.Training;
+
+/// <summary>One optimizer step.</summary>
+/// <param name="Step">Global step number, from 1.</param>
+/// <param name="Epoch">Epoch number, from 1.</param>
+/// <param name="Loss">The mini-batch loss.</param>
+/// <param name="Metric">The mini-batch metric (accuracy by default; NaN when there is none).</param>
+/// <param name="LearningRate">The learning rate used by this step.</param>
+/// <param name="BatchSize">Samples in the mini-batch.</param>
+public sealed record StepRecord(int Step, int Epoch, double Loss, double Metric, double LearningRate, int BatchSize);
+
+/// <summary>One epoch.</summary>
+/// <param name="Epoch">Epoch number, from 1.</param>
+/// <param name="TrainLoss">Sample-weighted mean of the epoch's mini-batch losses.</param>
+/// <param name="TrainMetric">Sample-weighted mean of the epoch's mini-batch metrics.</param>
+/// <param name="ValidationLoss">Loss on the validation set (evaluation mode, no gradients), or null without one.</param>
+/// <param name="ValidationMetric">Metric on the validation set, or null without one.</param>
+/// <param name="LearningRate">The learning rate used during the epoch.</param>
+/// <param name="Duration">Wall time of the epoch, including validation.</param>
+public sealed record EpochRecord(int Epoch, double TrainLoss, double TrainMetric, double? ValidationLoss, double? ValidationMetric,
+    double LearningRate, TimeSpan Duration);
+
+/// <summary>What <see cref="Trainer.Fit"/> recorded: every step, every epoch and the total time.</summary>
+public sealed class TrainingHistory
+{
+    internal List<StepRecord> StepList { get; } = [];
+    internal List<EpochRecord> EpochList { get; } = [];
+
+    /// <summary>Every optimizer step, in order.</summary>
+    public IReadOnlyList<StepRecord> Steps => StepList;
+
+    /// <summary>Every completed epoch, in order.</summary>
+    public IReadOnlyList<EpochRecord> Epochs => EpochList;
+
+    /// <summary>Wall time of the whole run.</summary>
+    public TimeSpan TotalTime { get; internal set; }
+
+    /// <summary>True when the run was stopped by its cancellation token before the last epoch finished.</summary>
+    public bool Cancelled { get; internal set; }
+}
