@@ -65,6 +65,16 @@ public sealed class TensorDataset
         return new TensorDataset(Tensor.FromArray(flat, [n, f], dtype), data.Labels) { ClassCount = data.ClassCount };
     }
 
+    /// <summary>Images as X [N, rows·columns] (pixels in [0, 1]) with their labels, e.g. Fashion-MNIST.</summary>
+    public static TensorDataset FromImages(ImageClassificationData images, DType dtype = DType.Float32)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        Tensor features = dtype == DType.Float32
+            ? Tensor.FromArray(images.Pixels, images.Count, images.PixelsPerImage)
+            : Tensor.FromArray(images.Pixels, images.Count, images.PixelsPerImage).To(DType.Float64);
+        return new TensorDataset(features, images.Labels) { ClassCount = images.ClassCount };
+    }
+
     /// <summary>X: [N, F…].</summary>
     public Tensor Features { get; }
 
