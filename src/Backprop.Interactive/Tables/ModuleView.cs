@@ -29,6 +29,34 @@ public sealed class ModuleView : HtmlView
             new ModuleRow(l.Name, "Layer", $"{l.InputCount} → {l.OutputCount}", l.ParameterCount, l.Neurons[0].Activation.ToString())));
     }
 
+    /// <summary>The architecture of a tensor <see cref="NN.Module"/>: one row per leaf module, in order.</summary>
+    public static ModuleView For(NN.Module module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        var rows = new List<ModuleRow>();
+        void Visit(string path, NN.Module m)
+        {
+            var children = m.NamedChildren().ToList();
+            long own = m.OwnParameters().Sum(p => (long)p.Parameter.ElementCount);
+            if (children.Count == 0 || own > 0) rows.Add(Row(path, m, own));
+            foreach (var (name, child) in children) Visit(path.Length == 0 ? name : $"{path}.{name}", child);
+        }
+        Visit("", module);
+        string heading = $"{module.GetType().Name}: {module.ParameterCount:N0} parameters, {(module.IsTraining ? "training" : "evaluation")} mode";
+        return new ModuleView(heading, rows);
+    }
+
+    private static ModuleRow Row(string path, NN.Module m, long parameters)
+    {
+        string kind = m.GetType().Name;
+        return m switch
+        {
+            NN.Linear l => new ModuleRow(path, kind, $"{l.InFeatures} → {l.OutFeatures}", parameters,
+                l.Activation == NN.ActivationKind.None ? "" : l.Activation.ToString()),
+            _ => new ModuleRow(path.Length == 0 ? kind : path, kind, "", parameters, parameters == 0 ? kind : ""),
+        };
+    }
+
     /// <summary>The heading.</summary>
     public string Heading { get; }
 

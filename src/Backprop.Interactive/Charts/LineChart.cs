@@ -1,0 +1,136 @@
+using System.Text;
+using Backprop.Interactive.Html;
+
+namespace Backprop.Interactive.Charts;
+
+/// <summary>One line of a <see cref="LineChart"/>.</summary>
+/// <param name="Name">Legend text.</param>
+/// <param name="X">X coordinates.</param>
+/// <param name="Y">Y values; NaN or ∞ are not drawn as lines but marked at the top edge.</param>
+/// <param name="Colour">Stroke colour.</param>
+/// <param name="Width">Stroke width.</param>
+/// <param name="Markers">Draw a dot at each point.</param>
+/// <param name="Opacity">Stroke opacity.</param>
+public sealed record Series(string Name, double[] X, double[] Y, string Colour, double Width = 1.8, bool Markers = false, double Opacity = 1);
+
+/// <summary>A static SVG line chart: axes with round-number ticks, optional log scale, legend, and visible
+/// markers for non-finite values (a red × on the top edge) instead of a broken line.</summary>
+public static class LineChart
+{
+    /// <summary>Writes the chart as an &lt;svg&gt; element.</summary>
+    public static string Svg(IReadOnlyList<Series> series, string xLabel, string yLabel, bool logY = false, double width = 640, double height = 260)
+    {
+        const double left = 62, right = 16, top = 26, bottom = 40;
+        double pw = width - left - right, ph = height - top - bottom;
+        double xmin = double.PositiveInfinity, xmax = double.NegativeInfinity, ymin = double.PositiveInfinity, ymax = double.NegativeInfinity;
+        foreach (Series s in series)
+            for (int i = 0; i < s.X.Length; i++)
+            {
+                xmin = Math.Min(xmin, s.X[i]); xmax = Math.Max(xmax, s.X[i]);
+                double y = s.Y[i];
+                if (!double.IsFinite(y) || (logY && y <= 0)) continue;
+                ymin = Math.Min(ymin, y); ymax = Math.Max(ymax, y);
+            }
+        if (!double.IsFinite(xmin)) { xmin = 0; xmax = 1; }
+        if (xmax == xmin) xmax = xmin + 1;
+        if (!double.IsFinite(ymin)) { ymin = logY ? 0.1 : 0; ymax = 1; }
+        if (logY) { ymin = Math.Log10(ymin); ymax = Math.Log10(ymax); }
+        if (ymax == ymin) { ymin -= 0.5; ymax += 0.5; }
+        double pad = (ymax - ymin) * 0.05;
+        ymin -= pad; ymax += pad;
+        double Sx(double x) => left + (x - xmin) / (xmax - xmin) * pw;
+        double Sy(double y) => top + (1 - ((logY ? Math.Log10(y) : y) - ymin) / (ymax - ymin)) * ph;
+
+        var sb = new StringBuilder();
+        sb.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{HtmlText.Px(width)}\" height=\"{HtmlText.Px(height)}\" viewBox=\"0 0 {HtmlText.Px(width)} {HtmlText.Px(height)}\" font-family=\"system-ui,sans-serif\" font-size=\"11\">");
+        sb.Append($"<rect x=\"{HtmlText.Px(left)}\" y=\"{HtmlText.Px(top)}\" width=\"{HtmlText.Px(pw)}\" height=\"{HtmlText.Px(ph)}\" fill=\"#fff\" stroke=\"#cbd5e1\"/>");
+        // Y ticks.
+        foreach (double t in Ticks(ymin, ymax, 5))
+        {
+            double y = top + (1 - (t - ymin) / (ymax - ymin)) * ph;
+            string label = logY ? HtmlText.Number(Math.Pow(10, t), 3) : HtmlText.Number(t, 4);
+            sb.Append($"<line x1=\"{HtmlText.Px(left)}\" x2=\"{HtmlText.Px(left + pw)}\" y1=\"{HtmlText.Px(y)}\" y2=\"{HtmlText.Px(y)}\" stroke=\"#eef2f7\"/>");
+            sb.Append($"<text x=\"{HtmlText.Px(left - 6)}\" y=\"{HtmlText.Px(y + 4)}\" text-anchor=\"end\" fill=\"#475569\">{HtmlText.Escape(label)}</text>");
+        }
+        foreach (double t in Ticks(xmin, xmax, 6))
+        {
+            double x = Sx(t);
+            sb.Append($"<line x1=\"{HtmlText.Px(x)}\" x2=\"{HtmlText.Px(x)}\" y1=\"{HtmlText.Px(top + ph)}\" y2=\"{HtmlText.Px(top + ph + 4)}\" stroke=\"#94a3b8\"/>");
+            sb.Append($"<text x=\"{HtmlText.Px(x)}\" y=\"{HtmlText.Px(top + ph + 16)}\" text-anchor=\"middle\" fill=\"#475569\">{HtmlText.Escape(HtmlText.Number(t, 5))}</text>");
+        }
+        sb.Append($"<text x=\"{HtmlText.Px(left + pw / 2)}\" y=\"{HtmlText.Px(height - 6)}\" text-anchor=\"middle\" fill=\"#334155\">{HtmlText.Escape(xLabel)}</text>");
+        sb.Append($"<text transform=\"translate(14 {HtmlText.Px(top + ph / 2)}) rotate(-90)\" text-anchor=\"middle\" fill=\"#334155\">{HtmlText.Escape(yLabel + (logY ? " (log scale)" : ""))}</text>");
+
+        int nonFinite = 0;
+        foreach (Series s in series)
+        {
+            var path = new StringBuilder();
+            bool pen = false;
+            for (int i = 0; i < s.X.Length; i++)
+            {
+                double y = s.Y[i];
+                if (!double.IsFinite(y) || (logY && y <= 0))
+                {
+                    pen = false;
+                    nonFinite++;
+                    double x = Sx(s.X[i]);
+                    sb.Append($"<text x=\"{HtmlText.Px(x)}\" y=\"{HtmlText.Px(top + 10)}\" text-anchor=\"middle\" fill=\"#dc2626\" font-weight=\"700\"><title>{HtmlText.Escape(s.Name)} at {HtmlText.Number(s.X[i])}: {HtmlText.Number(y)}</title>×</text>");
+                    continue;
+                }
+                path.Append(pen ? 'L' : 'M').Append(HtmlText.Px(Sx(s.X[i]))).Append(',').Append(HtmlText.Px(Sy(y)));
+                pen = true;
+            }
+            if (path.Length > 0)
+                sb.Append($"<path d=\"{path}\" fill=\"none\" stroke=\"{s.Colour}\" stroke-width=\"{HtmlText.Px(s.Width)}\" stroke-opacity=\"{HtmlText.Px(s.Opacity)}\" stroke-linejoin=\"round\"/>");
+            if (s.Markers)
+                for (int i = 0; i < s.X.Length; i++)
+                    if (double.IsFinite(s.Y[i]) && !(logY && s.Y[i] <= 0))
+                        sb.Append($"<circle cx=\"{HtmlText.Px(Sx(s.X[i]))}\" cy=\"{HtmlText.Px(Sy(s.Y[i]))}\" r=\"3\" fill=\"{s.Colour}\"><title>{HtmlText.Escape(s.Name)}: {HtmlText.Number(s.Y[i], 6)}</title></circle>");
+        }
+        // Legend.
+        double lx = left + 8;
+        foreach (Series s in series)
+        {
+            sb.Append($"<rect x=\"{HtmlText.Px(lx)}\" y=\"8\" width=\"14\" height=\"4\" fill=\"{s.Colour}\"/><text x=\"{HtmlText.Px(lx + 18)}\" y=\"14\" fill=\"#334155\">{HtmlText.Escape(s.Name)}</text>");
+            lx += 28 + s.Name.Length * 6.2;
+        }
+        if (nonFinite > 0)
+            sb.Append($"<text x=\"{HtmlText.Px(left + pw)}\" y=\"14\" text-anchor=\"end\" fill=\"#dc2626\">{nonFinite} non-finite value(s) marked ×</text>");
+        sb.Append("</svg>");
+        return sb.ToString();
+    }
+
+    /// <summary>Round-number ticks covering [lo, hi].</summary>
+    internal static IEnumerable<double> Ticks(double lo, double hi, int count)
+    {
+        double span = hi - lo;
+        if (!(span > 0) || !double.IsFinite(span)) yield break;
+        double raw = span / count, mag = Math.Pow(10, Math.Floor(Math.Log10(raw))), norm = raw / mag;
+        double step = (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * mag;
+        for (double t = Math.Ceiling(lo / step) * step; t <= hi + step * 1e-9; t += step)
+            yield return Math.Abs(t) < step * 1e-9 ? 0 : t;
+    }
+
+    /// <summary>A small inline trend line (no axes) of the last values.</summary>
+    public static string Sparkline(IReadOnlyList<double> values, double width = 160, double height = 32, string colour = "#2563eb")
+    {
+        var finite = values.Where(double.IsFinite).ToArray();
+        var sb = new StringBuilder($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{HtmlText.Px(width)}\" height=\"{HtmlText.Px(height)}\" viewBox=\"0 0 {HtmlText.Px(width)} {HtmlText.Px(height)}\">");
+        if (finite.Length >= 2)
+        {
+            double lo = finite.Min(), hi = finite.Max();
+            if (hi == lo) hi = lo + 1;
+            var path = new StringBuilder();
+            bool pen = false;
+            for (int i = 0; i < values.Count; i++)
+            {
+                if (!double.IsFinite(values[i])) { pen = false; continue; }
+                double x = 2 + (width - 4) * i / Math.Max(1, values.Count - 1), y = 2 + (height - 4) * (1 - (values[i] - lo) / (hi - lo));
+                path.Append(pen ? 'L' : 'M').Append(HtmlText.Px(x)).Append(',').Append(HtmlText.Px(y));
+                pen = true;
+            }
+            sb.Append($"<path d=\"{path}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"1.5\"/>");
+        }
+        return sb.Append("</svg>").ToString();
+    }
+}

@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text;
+using Backprop.Interactive.Html;
+using Backprop.Training;
+
+namespace Backprop.Interactive.Charts;
+
+/// <summary>
+/// Live training progress: one notebook output that updates in place during <see cref="Trainer.Fit"/>
+/// (epoch, step, loss, metric, throughput, ETA and a loss sparkline), or plain progress lines in a
+/// console. Pass <see cref="Callback"/> (or <c>LiveTraining.Show()</c>) as the trainer's progress callback.
+/// </summary>
+/// <remarks>In a .NET Interactive kernel the output is created with the kernel's <c>display</c> and
+/// updated with <c>DisplayedValue.Update</c>, found by reflection (this package does not depend on the
+/// kernel). Updates are throttled so that a fast loop does not flood the notebook.</remarks>
+public sealed class LiveTraining : HtmlView
+{
+    private const int SparklinePoints = 200;
+    private readonly List<double> _losses = [];
+    private readonly Stopwatch _sinceUpdate = Stopwatch.StartNew();
+    private readonly Action<object>? _update;
+    private readonly TextWriter? _console;
+    private TrainingProgress? _last;
+    private int _lastPrintedPercent = -1;
+
+    private LiveTraining(TimeSpan minInterval, TextWriter? console)
+    {
+        MinInterval = minInterval;
+        _update = NotebookDisplay.TryCreate(this);
+        _console = _update is null ? console ?? Console.Out : null;
+    }
+
+    /// <summary>Starts a live view: in a notebook it displays now and updates in place; elsewhere it prints lines.</summary>
+    /// <param name="minInterval">The least time between two updates (default 0.25 s; the final one always shows).</param>
+    /// <param name="console">Where progress lines go outside a notebook (default: standard output).</param>
+    public static LiveTraining Show(TimeSpan? minInterval = null, TextWriter? console = null) =>
+        new(minInterval ?? TimeSpan.FromMilliseconds(250), console);
+
+    /// <summary>The least time between two updates.</summary>
+    public TimeSpan MinInterval { get; }
+
+    /// <summary>True when the view updates a notebook output (false: console lines).</summary>
+    public bool IsNotebook => _update is not null;
+
+    /// <summary>The latest progress report.</summary>
+    public TrainingProgress? Last => _last;
+
+    /// <summary>The callback to pass to <see cref="Trainer.Fit"/>.</summary>
+    public Action<TrainingProgress> Callback => Report;
+
+    /// <summary>Implicit use as a trainer callback: <c>trainer.Fit(data, 5, progress: LiveTraining.Show())</c>.</summary>
+    public static implicit operator Action<TrainingProgress>(LiveTraining live) => live.Report;
+
+    /// <summary>Records one progress report and refreshes the output when due.</summary>
+    public void Report(TrainingProgress progress)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        _last = progress;
+        if (progress.EpochSummary is null)
+        {
+            _losses.Add(progress.Loss);
+            if (_losses.Count > 4 * SparklinePoints) Downsample();
+        }
+        bool final = progress.Step >= progress.TotalSteps && progress.EpochSummary is not null && progress.Epoch >= progress.Epochs;
+        bool epochEnd = progress.EpochSummary is not null;
+        if (_update is not null)
+        {
+            if (final || epochEnd || _sinceUpdate.Elapsed >= MinInterval)
+            {
+                _update(this);
+                _sinceUpdate.Restart();
+            }
+            return;
+        }
+        int percent = progress.TotalSteps == 0 ? 100 : (int)(100L * progress.Step / progress.TotalSteps);
+        if (epochEnd || percent / 10 > _lastPrintedPercent / 10)
+        {
+            _console!.WriteLine(ToText());
+            _lastPrintedPercent = percent;
+        }
+    }
+
+    private void Downsample()
+    {
+        for (int i = 0; i < _losses.Count / 2; i++) _losses[i] = (_losses[2 * i] + _losses[Math.Min(2 * i + 1, _losses.Count - 1)]) / 2;
+        _losses.RemoveRange(_losses.Count / 2, _losses.Count - _losses.Count / 2);
+    }
+
+    /// <inheritdoc/>
+    protected override string Title => "Training progress";
+
+    /// <inheritdoc/>
+    public override void WriteHtml(TextWriter w)
+    {
+        var sb = new StringBuilder("<div class=\"bp-view bp-live\"><style>.bp-live{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;font-size:13px;display:flex;gap:16px;align-items:center;border:1px solid #e2e8f0;border-radius:6px;padding:6px 10px;max-width:760px}")
+            .Append(".bp-live .bp-bar{width:180px;height:8px;background:#e2e8f0;border-radius:4px;overflow:hidden}.bp-live .bp-fill{height:100%;background:#2563eb}.bp-live .bp-stat{font-variant-numeric:tabular-nums;color:#1e293b}</style>");
+        if (_last is null)
+        {
+            w.Write(sb.Append("<span>Waiting for the first training step…</span></div>").ToString());
+            return;
+        }
+        TrainingProgress p = _last;
+        double fraction = p.TotalSteps == 0 ? 1 : Math.Clamp((double)p.Step / p.TotalSteps, 0, 1);
+        sb.Append("<div><div class=\"bp-bar\"><div class=\"bp-fill\" style=\"width:").Append(HtmlText.Px(fraction * 100)).Append("%\"></div></div>")
+          .Append("<div class=\"bp-stat\">epoch ").Append(p.Epoch).Append('/').Append(p.Epochs).Append(" · step ").Append(p.Step.ToString("N0")).Append('/')
+          .Append(p.TotalSteps.ToString("N0")).Append("</div></div>");
+        sb.Append("<div class=\"bp-stat\">loss <b>").Append(HtmlText.Number(p.Loss)).Append("</b>");
+        if (double.IsFinite(p.Metric)) sb.Append(" · metric ").Append(p.Metric.ToString("P1"));
+        if (p.EpochSummary is { ValidationMetric: double vm }) sb.Append(" · validation ").Append(vm.ToString("P1"));
+        sb.Append("<br>").Append(p.SamplesPerSecond.ToString("N0")).Append(" samples/s · elapsed ").Append(Format(p.Elapsed))
+          .Append(" · ETA ").Append(Format(p.Eta)).Append("</div>");
+        sb.Append(LineChart.Sparkline(_losses));
+        w.Write(sb.Append("</div>").ToString());
+    }
+
+    private static string Format(TimeSpan t) => t.TotalHours >= 1 ? t.ToString(@"h\:mm\:ss") : t.ToString(@"m\:ss");
+
+    /// <inheritdoc/>
+    public override string ToText()
+    {
+        if (_last is null) return "training: waiting for the first step";
+        TrainingProgress p = _last;
+        return $"epoch {p.Epoch}/{p.Epochs} step {p.Step}/{p.TotalSteps} loss {HtmlText.Number(p.Loss)}" +
+               (double.IsFinite(p.Metric) ? $" metric {p.Metric:P1}" : "") +
+               (p.EpochSummary is { ValidationMetric: double vm } ? $" validation {vm:P1}" : "") +
+               $" {p.SamplesPerSecond:N0} samples/s ETA {Format(p.Eta)}";
+    }
+}
+
+/// <summary>Finds the notebook kernel's display API by reflection (no compile-time dependency on the kernel).</summary>
+public static class NotebookDisplay
+{
+    /// <summary>Hosts (such as our headless runner) can install their own display function: value → update action.</summary>
+    public static Func<object, Action<object>>? Host { get; set; }
+
+    /// <summary>Displays <paramref name="value"/> and returns a function that replaces it in place, or null outside a notebook.</summary>
+    public static Action<object>? TryCreate(object value)
+    {
+        if (Host is { } host) return host(value);
+        Type? kernel = AppDomain.CurrentDomain.GetAssemblies()
+            .FirstOrDefault(a => a.GetName().Name == "Microsoft.DotNet.Interactive")
+            ?.GetType("Microsoft.DotNet.Interactive.Kernel");
+        MethodInfo? display = kernel?.GetMethod("display", BindingFlags.Public | BindingFlags.Static, [typeof(object), typeof(string[])]);
+        if (display is null) return null;
+        try
+        {
+            object? displayed = display.Invoke(null, [value, new[] { "text/html" }]);
+            MethodInfo? update = displayed?.GetType().GetMethod("Update", [typeof(object)]);
+            if (displayed is null || update is null) return null;
+            return v => update.Invoke(displayed, [v]);
+        }
+        catch (TargetInvocationException)
+        {
+            return null; // no current kernel context (e.g. called from a background thread)
+        }
+    }
+}
