@@ -129,6 +129,7 @@ public sealed class DecisionBoundary : HtmlView
         sb.Append("<div class=\"bp-caption\">").Append(HtmlText.Escape(ToText())).Append("</div>");
         sb.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{HtmlText.Px(size + 2 * margin)}\" height=\"{HtmlText.Px(size + 2 * margin)}\" viewBox=\"0 0 {HtmlText.Px(size + 2 * margin)} {HtmlText.Px(size + 2 * margin)}\">");
         // Heat map: runs of equal class and confidence level merge into one rectangle per row.
+        sb.Append("<g shape-rendering=\"crispEdges\">");
         for (int r = 0; r < Resolution; r++)
         {
             int c = 0;
@@ -141,6 +142,7 @@ public sealed class DecisionBoundary : HtmlView
                 c = end;
             }
         }
+        sb.Append("</g>");
         for (int i = 0; i < _data.Count; i++)
         {
             double[] p = _data.Features[i];

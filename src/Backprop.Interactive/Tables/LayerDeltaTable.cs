@@ -32,7 +32,7 @@ public sealed class LayerDeltaTable : HtmlView
         for (int l = _result.Layers.Count - 1; l >= 0; l--)
         {
             LayerBackprop layer = _result.Layers[l];
-            sb.Append("<tr><td class=\"bp-l\">").Append(layer.Index + 1).Append("</td>").Append(TableWriter.TextCell(layer.Function.ToString()))
+            sb.Append("<tr><td class=\"bp-l\">").Append(layer.Index).Append("</td>").Append(TableWriter.TextCell(layer.Function.ToString()))
               .Append("<td>").Append(Vector(layer.Preactivation)).Append("</td><td>").Append(Vector(layer.Activation)).Append("</td><td>")
               .Append(Vector(layer.Delta)).Append("</td><td>").Append(Matrix(layer.WeightGradient)).Append("</td><td>")
               .Append(Vector(layer.BiasGradient)).Append("</td><td>").Append(Vector(layer.InputGradient)).Append("</td></tr>");
@@ -74,7 +74,7 @@ public sealed class LayerDeltaTable : HtmlView
         for (int l = _result.Layers.Count - 1; l >= 0; l--)
         {
             LayerBackprop layer = _result.Layers[l];
-            sb.AppendLine($"  layer {layer.Index + 1} ({layer.Function}): δ = [{string.Join(", ", layer.Delta.Take(MaxCells).Select(d => HtmlText.Number(d, 6)))}]");
+            sb.AppendLine($"  layer {layer.Index} ({layer.Function}): δ = [{string.Join(", ", layer.Delta.Take(MaxCells).Select(d => HtmlText.Number(d, 6)))}]");
         }
         return sb.ToString().TrimEnd();
     }
