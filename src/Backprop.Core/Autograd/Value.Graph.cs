@@ -5,14 +5,6 @@ namespace Backprop;
 // The backward pass: topological order without recursion, then the chain rule one link at a time.
 public sealed partial class Value
 {
-    private static int s_traversal;
-
-    private struct Frame
-    {
-        public Value Node;
-        public int Next;
-    }
-
     /// <summary>
     /// Every value this one depends on, each once, ordered so that every parent comes before its
     /// children; this value is last. Iterative: a chain of millions of nodes does not touch the stack.
@@ -21,34 +13,16 @@ public sealed partial class Value
 
     internal List<Value> BuildTopologicalOrder()
     {
-        int stamp = Interlocked.Increment(ref s_traversal);
-        var order = new List<Value>();
-        var stack = new Frame[16];
-        int depth = 0;
-        _mark = stamp;
-        stack[depth++] = new Frame { Node = this };
-        while (depth > 0)
-        {
-            ref Frame top = ref stack[depth - 1];
-            if (top.Next < top.Node._arity)
-            {
-                Value parent = top.Node.ParentAt(top.Next++);
-                if (parent._mark != stamp)
-                {
-                    parent._mark = stamp;
-                    if (depth == stack.Length) Array.Resize(ref stack, depth * 2);
-                    stack[depth++] = new Frame { Node = parent };
-                }
-            }
-            else
-            {
-                Value done = top.Node;
-                done._topoIndex = order.Count;
-                order.Add(done);
-                stack[--depth] = default;
-            }
-        }
+        List<Value> order = TopologicalSort.Order<Value, GraphAccess>(this);
+        for (int i = 0; i < order.Count; i++) order[i]._topoIndex = i;
         return order;
+    }
+
+    private struct GraphAccess : IGraphAccess<Value>
+    {
+        public static int ParentCount(Value node) => node._arity;
+        public static Value Parent(Value node, int index) => node.ParentAt(index);
+        public static ref int Mark(Value node) => ref node._mark;
     }
 
     private Value ParentAt(int i) => _arity <= 2 ? (i == 0 ? _p0! : _p1!) : _pn![i];

@@ -8,7 +8,6 @@ namespace Backprop;
 public sealed partial class Tensor
 {
     [ThreadStatic] private static bool t_detectAnomaly;
-    private static int s_traversal;
 
     private Tensor? _grad;          // leaf gradient (accumulates), or a retained non-leaf gradient
     private Tensor? _pendingGrad;   // ∂L/∂this of a non-leaf during one backward pass
@@ -147,46 +146,19 @@ public sealed partial class Tensor
 
     internal Tensor[] ParentArray => _parents;
 
-    private struct Frame
-    {
-        public Tensor Node;
-        public int Next;
-    }
-
     /// <summary>
     /// Every tensor this one depends on, each once, ordered so that every parent comes before its children;
     /// this tensor is last. Iterative: a chain of millions of nodes does not touch the call stack.
     /// </summary>
     public IReadOnlyList<Tensor> TopologicalOrder() => BuildTopologicalOrder();
 
-    private List<Tensor> BuildTopologicalOrder()
+    private List<Tensor> BuildTopologicalOrder() => TopologicalSort.Order<Tensor, GraphAccess>(this);
+
+    private struct GraphAccess : IGraphAccess<Tensor>
     {
-        int stamp = Interlocked.Increment(ref s_traversal);
-        var order = new List<Tensor>();
-        var stack = new Frame[16];
-        int depth = 0;
-        _mark = stamp;
-        stack[depth++] = new Frame { Node = this };
-        while (depth > 0)
-        {
-            ref Frame top = ref stack[depth - 1];
-            if (top.Next < top.Node._parents.Length)
-            {
-                Tensor parent = top.Node._parents[top.Next++];
-                if (parent._mark != stamp)
-                {
-                    parent._mark = stamp;
-                    if (depth == stack.Length) Array.Resize(ref stack, depth * 2);
-                    stack[depth++] = new Frame { Node = parent };
-                }
-            }
-            else
-            {
-                order.Add(top.Node);
-                stack[--depth] = default;
-            }
-        }
-        return order;
+        public static int ParentCount(Tensor node) => node._parents.Length;
+        public static Tensor Parent(Tensor node, int index) => node._parents[index];
+        public static ref int Mark(Tensor node) => ref node._mark;
     }
 
     // ---- the backward pass ----------------------------------------------------------------------
