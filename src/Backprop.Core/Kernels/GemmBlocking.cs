@@ -11,6 +11,12 @@ internal static class GemmBlocking
     /// <summary>Depth of one rank-KC update (the shared dimension k is cut into KC slices).</summary>
     public const int KC = 256;
 
+    /// <summary>
+    /// The slice depth for a given k: at most <see cref="KC"/>, and even (784 → 4 × 196 rather than
+    /// 3 × 256 + 16), so no slice is so thin that loading and storing C tiles dominates it.
+    /// </summary>
+    public static int SliceDepth(int k) => (k + (k + KC - 1) / KC - 1) / ((k + KC - 1) / KC);
+
     /// <summary>Rows of op(A) packed at once: about 150 KB, a share of a 512 KB L2; a multiple of MR.</summary>
     public static int MC<T>(int mr) where T : unmanaged => RoundDown(144 * 4 / Unsafe.SizeOf<T>(), mr);
 

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Backprop.Kernels;
 
@@ -8,7 +9,7 @@ namespace Backprop.Kernels;
 /// Transposed operands are read in place with swapped strides; a transpose is never materialised.
 /// Ragged edge panels are padded with zeros, which add nothing to the products.
 /// </summary>
-internal static unsafe class GemmPacking
+internal static unsafe partial class GemmPacking
 {
     /// <summary>
     /// Packs op(A)[ic..ic+mc, pc..pc+kc] into ⌈mc/MR⌉ panels; panel r holds rows r·MR.. as
@@ -19,32 +20,34 @@ internal static unsafe class GemmPacking
         where TKernel : IGemmMicroKernel<T>
     {
         int mr = TKernel.MR;
-        for (int i0 = 0; i0 < mc; i0 += mr, dst += mr * kc)
+        if (transpose)
         {
-            int rows = Math.Min(mr, mc - i0);
-            if (transpose)
+            // op(A)[i, p] = A[p, i]: sweep stored row pc + p once, scattering MR-wide pieces to the panels.
+            for (int p = 0; p < kc; p++)
             {
-                // op(A)[i, p] = A[p, i]: each p reads `rows` contiguous elements of stored row pc + p.
-                T* src = a + pc * lda + (ic + i0);
-                for (int p = 0; p < kc; p++, src += lda)
+                T* src = a + (pc + p) * lda + ic;
+                T* d = dst + p * mr;
+                for (int i0 = 0; i0 < mc; i0 += mr, d += mr * kc)
                 {
-                    T* d = dst + p * mr;
-                    for (int i = 0; i < rows; i++) d[i] = src[i];
+                    int rows = Math.Min(mr, mc - i0);
+                    for (int i = 0; i < rows; i++) d[i] = src[i0 + i];
                     for (int i = rows; i < mr; i++) d[i] = T.Zero;
                 }
             }
-            else
+            return;
+        }
+        for (int i0 = 0; i0 < mc; i0 += mr, dst += mr * kc)
+        {
+            // op(A)[i, p] = A[i, p]: stored row ic + i0 + i is walked along p, written with stride MR.
+            int rows = Math.Min(mr, mc - i0);
+            T* src = a + (ic + i0) * lda + pc;
+            for (int i = 0; i < rows; i++, src += lda)
             {
-                // op(A)[i, p] = A[i, p]: stored row ic + i0 + i is walked along p, written with stride MR.
-                T* src = a + (ic + i0) * lda + pc;
-                for (int i = 0; i < rows; i++, src += lda)
-                {
-                    T* d = dst + i;
-                    for (int p = 0; p < kc; p++) d[p * mr] = src[p];
-                }
-                for (int i = rows; i < mr; i++)
-                    for (int p = 0; p < kc; p++) dst[p * mr + i] = T.Zero;
+                T* d = dst + i;
+                for (int p = 0; p < kc; p++) d[p * mr] = src[p];
             }
+            for (int i = rows; i < mr; i++)
+                for (int p = 0; p < kc; p++) dst[p * mr + i] = T.Zero;
         }
     }
 
@@ -57,40 +60,49 @@ internal static unsafe class GemmPacking
         where TKernel : IGemmMicroKernel<T>
     {
         int nr = TKernel.NR;
+        if (!transpose)
+        {
+            // op(B)[p, j] = B[p, j]: sweep stored row pc + p once, copying NR-wide pieces to the panels.
+            for (int p = 0; p < kc; p++)
+            {
+                T* src = b + (pc + p) * ldb + jc;
+                T* d = dst + p * nr;
+                int j0 = 0;
+                for (; j0 + nr <= nc; j0 += nr, d += nr * kc)
+                    Unsafe.CopyBlockUnaligned(d, src + j0, (uint)(nr * sizeof(T)));
+                if (j0 < nc)
+                {
+                    int cols = nc - j0;
+                    for (int j = 0; j < cols; j++) d[j] = src[j0 + j];
+                    for (int j = cols; j < nr; j++) d[j] = T.Zero;
+                }
+            }
+            return;
+        }
         for (int j0 = 0; j0 < nc; j0 += nr, dst += nr * kc)
         {
+            // op(B)[p, j] = B[j, p]: stored row jc + j0 + j is walked along p, written with stride NR.
             int cols = Math.Min(nr, nc - j0);
-            if (transpose)
+            T* src = b + (jc + j0) * ldb + pc;
+            int w = Vector256<T>.Count;
+            if (cols == nr && nr % w == 0 && CanTransposeBlock<T>())
             {
-                // op(B)[p, j] = B[j, p]: stored row jc + j0 + j is walked along p, written with stride NR.
-                T* src = b + (jc + j0) * ldb + pc;
-                for (int j = 0; j < cols; j++, src += ldb)
-                {
-                    T* d = dst + j;
-                    for (int p = 0; p < kc; p++) d[p * nr] = src[p];
-                }
-                for (int j = cols; j < nr; j++)
-                    for (int p = 0; p < kc; p++) dst[p * nr + j] = T.Zero;
+                // W×W blocks move through registers; the last kc mod W rows go one by one.
+                int p0 = 0;
+                for (; p0 + w <= kc; p0 += w)
+                    for (int jb = 0; jb < nr; jb += w)
+                        TransposeBlock(src + jb * ldb + p0, ldb, dst + p0 * nr + jb, nr);
+                for (int j = 0; j < nr; j++)
+                    for (int p = p0; p < kc; p++) dst[p * nr + j] = src[j * ldb + p];
+                continue;
             }
-            else
+            for (int j = 0; j < cols; j++, src += ldb)
             {
-                // op(B)[p, j] = B[p, j]: each p copies `cols` contiguous elements of stored row pc + p.
-                T* src = b + pc * ldb + (jc + j0);
-                if (cols == nr)
-                {
-                    for (int p = 0; p < kc; p++, src += ldb)
-                        Unsafe.CopyBlockUnaligned(dst + p * nr, src, (uint)(nr * sizeof(T)));
-                }
-                else
-                {
-                    for (int p = 0; p < kc; p++, src += ldb)
-                    {
-                        T* d = dst + p * nr;
-                        for (int j = 0; j < cols; j++) d[j] = src[j];
-                        for (int j = cols; j < nr; j++) d[j] = T.Zero;
-                    }
-                }
+                T* d = dst + j;
+                for (int p = 0; p < kc; p++) d[p * nr] = src[p];
             }
+            for (int j = cols; j < nr; j++)
+                for (int p = 0; p < kc; p++) dst[p * nr + j] = T.Zero;
         }
     }
 }
