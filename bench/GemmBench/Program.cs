@@ -28,11 +28,16 @@ foreach (var (m, n, k) in shapes)
         int reps = Math.Max(3, (int)(3e9 / flops));
         for (int r = 0; r < 3; r++) Gemm.Multiply(ta, tb, m, n, k, 1f, a, lda, b, ldb, 0f, c, n);
         double best = double.MaxValue;
+        var process = Process.GetCurrentProcess();
+        TimeSpan cpuBefore = process.TotalProcessorTime;
+        var wall = Stopwatch.StartNew();
         for (int trial = 0; trial < 5; trial++)
         {
             var sw = Stopwatch.StartNew();
             for (int r = 0; r < reps; r++) Gemm.Multiply(ta, tb, m, n, k, 1f, a, lda, b, ldb, 0f, c, n);
             best = Math.Min(best, sw.Elapsed.TotalSeconds / reps);
         }
-        Console.WriteLine($"{m}x{n}x{k} tA={ta,-5} tB={tb,-5}: {flops / best / 1e9,7:F1} GFLOP/s ({best * 1e3:F3} ms)");
+        process.Refresh();
+        double cpuPerWall = (process.TotalProcessorTime - cpuBefore).TotalSeconds / wall.Elapsed.TotalSeconds;
+        Console.WriteLine($"{m}x{n}x{k} tA={ta,-5} tB={tb,-5}: {flops / best / 1e9,7:F1} GFLOP/s ({best * 1e3:F3} ms), cpu/wall {cpuPerWall:F2}");
     }
