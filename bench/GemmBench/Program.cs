@@ -14,6 +14,14 @@ Console.WriteLine($"cores: {Environment.ProcessorCount}, " +
 if (args.Contains("--peak"))
 {
     Console.WriteLine($"FMA peak, one core: {Peak.SingleCoreGflops():F1} GFLOP/s");
+    var sw = Stopwatch.StartNew();
+    var self = Process.GetCurrentProcess();
+    TimeSpan cpu0 = self.TotalProcessorTime;
+    double[] perThread = new double[Environment.ProcessorCount];
+    Parallel.For(0, perThread.Length, t => perThread[t] = Peak.SingleCoreGflops());
+    self.Refresh();
+    double ratio = (self.TotalProcessorTime - cpu0).TotalSeconds / sw.Elapsed.TotalSeconds;
+    Console.WriteLine($"FMA peak, {perThread.Length} threads at once: {string.Join(" + ", perThread.Select(g => g.ToString("F1")))} GFLOP/s, cpu/wall {ratio:F2}");
     return;
 }
 foreach (var (m, n, k) in shapes)

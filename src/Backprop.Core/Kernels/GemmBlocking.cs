@@ -8,14 +8,22 @@ namespace Backprop.Kernels;
 /// </summary>
 internal static class GemmBlocking
 {
-    /// <summary>Depth of one rank-KC update (the shared dimension k is cut into KC slices).</summary>
-    public const int KC = 256;
+    /// <summary>
+    /// Depth of one rank-KC update (the shared dimension k is cut into KC slices): the KC×NR
+    /// micro-panel of B takes about 16 KB, half of a 32 KB L1 (256 for 6×16 float, 128 for 8×32 float).
+    /// </summary>
+    public static int KC<T>(int nr) where T : unmanaged =>
+        Math.Clamp(16384 / (nr * Unsafe.SizeOf<T>()) / 8 * 8, 64, 256);
 
     /// <summary>
-    /// The slice depth for a given k: at most <see cref="KC"/>, and even (784 → 4 × 196 rather than
-    /// 3 × 256 + 16), so no slice is so thin that loading and storing C tiles dominates it.
+    /// The slice depth for a given k: at most <paramref name="kcMax"/>, and even (784 → 4 × 196
+    /// rather than 3 × 256 + 16), so no slice is so thin that loading and storing C tiles dominates it.
     /// </summary>
-    public static int SliceDepth(int k) => (k + (k + KC - 1) / KC - 1) / ((k + KC - 1) / KC);
+    public static int SliceDepth(int k, int kcMax)
+    {
+        int slices = (k + kcMax - 1) / kcMax;
+        return (k + slices - 1) / slices;
+    }
 
     /// <summary>Rows of op(A) packed at once: about 150 KB, a share of a 512 KB L2; a multiple of MR.</summary>
     public static int MC<T>(int mr) where T : unmanaged => RoundDown(144 * 4 / Unsafe.SizeOf<T>(), mr);

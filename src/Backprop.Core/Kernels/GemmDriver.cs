@@ -57,7 +57,7 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
     private static void Sequential<TKernel>(in GemmProblem<T> p) where TKernel : IGemmMicroKernel<T>
     {
         int mr = TKernel.MR, nr = TKernel.NR;
-        int kcMax = GemmBlocking.SliceDepth(p.K);
+        int kcMax = GemmBlocking.SliceDepth(p.K, GemmBlocking.KC<T>(nr));
         int mcMax = GemmBlocking.MC<T>(mr);
         int ncMax = GemmBlocking.NC<T>(nr);
         T* packedA = GemmBuffers<T>.PackedA(GemmBlocking.RoundUp(Math.Min(mcMax, p.M), mr) * kcMax);
