@@ -1,6 +1,9 @@
 // Measures Gemm.Multiply throughput in GFLOP/s (2·m·n·k flops per call).
 // Usage: dotnet run -c Release --project bench/GemmBench [m n k]...
+//        dotnet run -c Release --project bench/GemmBench -- --peak   (FMA peak, one core and all cores)
 // Single-core figures: run under `taskset -c 0` (Environment.ProcessorCount follows the affinity mask).
+// On a shared machine, "cpu/wall" well below the thread count means other processes took the cores
+// and the figures are not meaningful.
 using System.Diagnostics;
 using Backprop.Kernels;
 
