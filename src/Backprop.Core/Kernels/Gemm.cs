@@ -1,36 +1,77 @@
+using System.Numerics;
+
 namespace Backprop.Kernels;
 
 /// <summary>
 /// General matrix multiply on row-major storage: C ← α·op(A)·op(B) + β·C, where op(A) is m×k,
 /// op(B) is k×n and C is m×n; op(X) is X or Xᵀ. Leading dimensions are row strides.
 /// </summary>
+/// <remarks>
+/// Goto/BLIS structure: k is cut into KC slices, op(A) and op(B) blocks are packed into MR-row and
+/// NR-column panels (transposes are read in place), and a register-blocked FMA micro-kernel
+/// (AVX-512, AVX2 or scalar, chosen at run time) computes MR×NR tiles of C. Large products are
+/// split across cores. When β = 0, C is written without being read; when α = 0 or k = 0, A and B
+/// are not read and C ← β·C. C must not overlap A or B.
+/// </remarks>
 public static class Gemm
 {
+    [ThreadStatic] private static GemmPath t_forcedPath;
+
+    /// <summary>
+    /// Forces a micro-kernel family for GEMM calls made on the current thread (tests use it to cover
+    /// the fallbacks); <see cref="GemmPath.Auto"/> picks by hardware.
+    /// </summary>
+    internal static GemmPath ForcedPath
+    {
+        get => t_forcedPath;
+        set => t_forcedPath = value;
+    }
+
     /// <summary>Single-precision GEMM.</summary>
-    public static void Multiply(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
+    public static unsafe void Multiply(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
-        for (int i = 0; i < m; i++)
-            for (int j = 0; j < n; j++)
-            {
-                float sum = 0;
-                for (int p = 0; p < k; p++)
-                    sum += (transposeA ? a[p * lda + i] : a[i * lda + p]) * (transposeB ? b[j * ldb + p] : b[p * ldb + j]);
-                c[i * ldc + j] = alpha * sum + (beta == 0 ? 0 : beta * c[i * ldc + j]);
-            }
+        GemmArguments.Validate(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0)
+        {
+            ScaleC(m, n, beta, c, ldc);
+            return;
+        }
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            var problem = new GemmProblem<float>(transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            GemmDriver<float>.Run(problem, GemmPaths.Resolve());
+        }
     }
 
     /// <summary>Double-precision GEMM.</summary>
-    public static void Multiply(bool transposeA, bool transposeB, int m, int n, int k, double alpha,
+    public static unsafe void Multiply(bool transposeA, bool transposeB, int m, int n, int k, double alpha,
         ReadOnlySpan<double> a, int lda, ReadOnlySpan<double> b, int ldb, double beta, Span<double> c, int ldc)
     {
+        GemmArguments.Validate(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0)
+        {
+            ScaleC(m, n, beta, c, ldc);
+            return;
+        }
+        fixed (double* pa = a, pb = b, pc = c)
+        {
+            var problem = new GemmProblem<double>(transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            GemmDriver<double>.Run(problem, GemmPaths.Resolve());
+        }
+    }
+
+    /// <summary>C ← β·C, the whole product when α = 0 or k = 0 (β = 0 clears C without reading it).</summary>
+    private static void ScaleC<T>(int m, int n, T beta, Span<T> c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (beta == T.One) return;
         for (int i = 0; i < m; i++)
-            for (int j = 0; j < n; j++)
-            {
-                double sum = 0;
-                for (int p = 0; p < k; p++)
-                    sum += (transposeA ? a[p * lda + i] : a[i * lda + p]) * (transposeB ? b[j * ldb + p] : b[p * ldb + j]);
-                c[i * ldc + j] = alpha * sum + (beta == 0 ? 0 : beta * c[i * ldc + j]);
-            }
+        {
+            Span<T> row = c.Slice(i * ldc, n);
+            if (beta == T.Zero) row.Clear();
+            else for (int j = 0; j < n; j++) row[j] *= beta;
+        }
     }
 }

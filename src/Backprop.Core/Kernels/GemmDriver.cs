@@ -1,0 +1,122 @@
+using System.Numerics;
+
+namespace Backprop.Kernels;
+
+/// <summary>
+/// The Goto/BLIS loop nest around a micro-kernel, and the split of large products across cores.
+/// </summary>
+internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Products with m·n·k at or above this (64³) are split across cores.</summary>
+    public const long ParallelThreshold = 64L * 64 * 64;
+
+    /// <summary>Runs <paramref name="problem"/> (k ≥ 1, α ≠ 0, m, n ≥ 1) on the micro-kernel family <paramref name="path"/>.</summary>
+    public static void Run(in GemmProblem<T> problem, GemmPath path)
+    {
+        switch (path)
+        {
+            case GemmPath.Avx512: Split<Avx512MicroKernel<T>>(problem); break;
+            case GemmPath.Avx2: Split<Avx2MicroKernel<T>>(problem); break;
+            default: Split<ScalarMicroKernel<T>>(problem); break;
+        }
+    }
+
+    /// <summary>
+    /// Cuts C into one slab per core along its longer side (rows in multiples of MR, columns in
+    /// multiples of NR) and runs the slabs in parallel; each slab packs its own panels.
+    /// </summary>
+    private static void Split<TKernel>(GemmProblem<T> problem) where TKernel : IGemmMicroKernel<T>
+    {
+        int cores = Environment.ProcessorCount;
+        long work = (long)problem.M * problem.N * problem.K;
+        bool byColumns = problem.N >= problem.M;
+        int extent = byColumns ? problem.N : problem.M;
+        int step = byColumns ? TKernel.NR : TKernel.MR;
+        int slab = GemmBlocking.RoundUp((extent + cores - 1) / cores, step);
+        int slabs = (extent + slab - 1) / slab;
+        if (cores < 2 || work < ParallelThreshold || slabs < 2)
+        {
+            Sequential<TKernel>(problem);
+            return;
+        }
+        Slabs<TKernel>(problem, byColumns, extent, slab, slabs);
+    }
+
+    /// <summary>Runs the slabs of C on the thread pool (kept apart so the sequential path allocates no closure).</summary>
+    private static void Slabs<TKernel>(GemmProblem<T> problem, bool byColumns, int extent, int slab, int slabs)
+        where TKernel : IGemmMicroKernel<T>
+    {
+        Parallel.For(0, slabs, s =>
+        {
+            int start = s * slab, count = Math.Min(slab, extent - start);
+            Sequential<TKernel>(byColumns ? problem.Columns(start, count) : problem.Rows(start, count));
+        });
+    }
+
+    /// <summary>The single-threaded blocked product on the calling thread.</summary>
+    private static void Sequential<TKernel>(in GemmProblem<T> p) where TKernel : IGemmMicroKernel<T>
+    {
+        int mr = TKernel.MR, nr = TKernel.NR;
+        int kcMax = GemmBlocking.SliceDepth(p.K, GemmBlocking.KC<T>(nr));
+        int mcMax = GemmBlocking.MC<T>(mr);
+        int ncMax = GemmBlocking.NC<T>(nr);
+        T* packedA = GemmBuffers<T>.PackedA(GemmBlocking.RoundUp(Math.Min(mcMax, p.M), mr) * kcMax);
+        T* packedB = GemmBuffers<T>.PackedB(GemmBlocking.RoundUp(Math.Min(ncMax, p.N), nr) * kcMax);
+        T* edge = stackalloc T[mr * nr];
+
+        for (int jc = 0; jc < p.N; jc += ncMax)
+        {
+            int nc = Math.Min(ncMax, p.N - jc);
+            for (int pc = 0; pc < p.K; pc += kcMax)
+            {
+                int kc = Math.Min(kcMax, p.K - pc);
+                // The first slice of k applies the caller's β; later slices accumulate onto it.
+                T beta = pc == 0 ? p.Beta : T.One;
+                GemmPacking.PackB<T, TKernel>(p.TransposeB, p.B, p.Ldb, pc, jc, kc, nc, packedB);
+                for (int ic = 0; ic < p.M; ic += mcMax)
+                {
+                    int mc = Math.Min(mcMax, p.M - ic);
+                    GemmPacking.PackA<T, TKernel>(p.TransposeA, p.A, p.Lda, ic, pc, mc, kc, packedA);
+                    Macro<TKernel>(mc, nc, kc, packedA, packedB, p.C + ic * p.Ldc + jc, p.Ldc, p.Alpha, beta, edge);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// One packed mc×kc block of A times one packed kc×nc block of B into C. Full tiles go straight
+    /// to C; ragged edge tiles are computed into <paramref name="edge"/> and only their valid part is
+    /// written back.
+    /// </summary>
+    private static void Macro<TKernel>(int mc, int nc, int kc, T* packedA, T* packedB, T* c, nint ldc,
+        T alpha, T beta, T* edge) where TKernel : IGemmMicroKernel<T>
+    {
+        int mr = TKernel.MR, nr = TKernel.NR;
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int cols = Math.Min(nr, nc - jr);
+            T* panelB = packedB + jr * kc;
+            for (int ir = 0; ir < mc; ir += mr)
+            {
+                int rows = Math.Min(mr, mc - ir);
+                T* panelA = packedA + ir * kc;
+                T* tile = c + ir * ldc + jr;
+                if (rows == mr && cols == nr)
+                {
+                    TKernel.Run(kc, panelA, panelB, tile, ldc, alpha, beta);
+                    continue;
+                }
+                TKernel.Run(kc, panelA, panelB, edge, nr, T.One, T.Zero);
+                for (int i = 0; i < rows; i++)
+                {
+                    T* cRow = tile + i * ldc;
+                    T* eRow = edge + i * nr;
+                    if (beta == T.Zero)
+                        for (int j = 0; j < cols; j++) cRow[j] = alpha * eRow[j];
+                    else
+                        for (int j = 0; j < cols; j++) cRow[j] = alpha * eRow[j] + beta * cRow[j];
+                }
+            }
+        }
+    }
+}

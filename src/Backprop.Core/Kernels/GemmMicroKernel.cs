@@ -1,0 +1,51 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Backprop.Kernels;
+
+/// <summary>
+/// A register-blocked micro-kernel: one MR×NR tile of C from a packed MR-row panel of A and a packed
+/// NR-column panel of B, both KC deep. Implemented by structs so the loop nest is specialised per
+/// kernel and the call inlines.
+/// </summary>
+internal unsafe interface IGemmMicroKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Rows of the register tile.</summary>
+    static abstract int MR { get; }
+
+    /// <summary>Columns of the register tile.</summary>
+    static abstract int NR { get; }
+
+    /// <summary>
+    /// C[i, j] ← α·Σₚ a[p·MR + i]·b[p·NR + j] + β·C[i, j] for the full MR×NR tile at <paramref name="c"/>
+    /// (row stride <paramref name="ldc"/>). When β = 0, C is written without being read.
+    /// </summary>
+    static abstract void Run(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta);
+}
+
+/// <summary>Fused multiply-add on generic vectors, resolved per element type at JIT time.</summary>
+internal static class VectorFma
+{
+    /// <summary>x·y + z with one rounding.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> MulAdd<T>(Vector256<T> x, Vector256<T> y, Vector256<T> z)
+    {
+        if (typeof(T) == typeof(float))
+            return Vector256.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), z.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double))
+            return Vector256.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), z.AsDouble()).As<double, T>();
+        return x * y + z;
+    }
+
+    /// <summary>x·y + z with one rounding.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> MulAdd<T>(Vector512<T> x, Vector512<T> y, Vector512<T> z)
+    {
+        if (typeof(T) == typeof(float))
+            return Vector512.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), z.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double))
+            return Vector512.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), z.AsDouble()).As<double, T>();
+        return x * y + z;
+    }
+}

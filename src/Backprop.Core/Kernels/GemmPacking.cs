@@ -1,0 +1,108 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Backprop.Kernels;
+
+/// <summary>
+/// Packing of op(A) and op(B) blocks into the contiguous panel layouts the micro-kernel streams.
+/// Transposed operands are read in place with swapped strides; a transpose is never materialised.
+/// Ragged edge panels are padded with zeros, which add nothing to the products.
+/// </summary>
+internal static unsafe partial class GemmPacking
+{
+    /// <summary>
+    /// Packs op(A)[ic..ic+mc, pc..pc+kc] into ⌈mc/MR⌉ panels; panel r holds rows r·MR.. as
+    /// dst[p·MR + i] = op(A)[ic + r·MR + i, pc + p].
+    /// </summary>
+    public static void PackA<T, TKernel>(bool transpose, T* a, nint lda, int ic, int pc, int mc, int kc, T* dst)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : IGemmMicroKernel<T>
+    {
+        int mr = TKernel.MR;
+        if (transpose)
+        {
+            // op(A)[i, p] = A[p, i]: sweep stored row pc + p once, scattering MR-wide pieces to the panels.
+            for (int p = 0; p < kc; p++)
+            {
+                T* src = a + (pc + p) * lda + ic;
+                T* d = dst + p * mr;
+                for (int i0 = 0; i0 < mc; i0 += mr, d += mr * kc)
+                {
+                    int rows = Math.Min(mr, mc - i0);
+                    for (int i = 0; i < rows; i++) d[i] = src[i0 + i];
+                    for (int i = rows; i < mr; i++) d[i] = T.Zero;
+                }
+            }
+            return;
+        }
+        for (int i0 = 0; i0 < mc; i0 += mr, dst += mr * kc)
+        {
+            // op(A)[i, p] = A[i, p]: stored row ic + i0 + i is walked along p, written with stride MR.
+            int rows = Math.Min(mr, mc - i0);
+            T* src = a + (ic + i0) * lda + pc;
+            for (int i = 0; i < rows; i++, src += lda)
+            {
+                T* d = dst + i;
+                for (int p = 0; p < kc; p++) d[p * mr] = src[p];
+            }
+            for (int i = rows; i < mr; i++)
+                for (int p = 0; p < kc; p++) dst[p * mr + i] = T.Zero;
+        }
+    }
+
+    /// <summary>
+    /// Packs op(B)[pc..pc+kc, jc..jc+nc] into ⌈nc/NR⌉ panels; panel s holds columns s·NR.. as
+    /// dst[p·NR + j] = op(B)[pc + p, jc + s·NR + j].
+    /// </summary>
+    public static void PackB<T, TKernel>(bool transpose, T* b, nint ldb, int pc, int jc, int kc, int nc, T* dst)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : IGemmMicroKernel<T>
+    {
+        int nr = TKernel.NR;
+        if (!transpose)
+        {
+            // op(B)[p, j] = B[p, j]: sweep stored row pc + p once, copying NR-wide pieces to the panels.
+            for (int p = 0; p < kc; p++)
+            {
+                T* src = b + (pc + p) * ldb + jc;
+                T* d = dst + p * nr;
+                int j0 = 0;
+                for (; j0 + nr <= nc; j0 += nr, d += nr * kc)
+                    Unsafe.CopyBlockUnaligned(d, src + j0, (uint)(nr * sizeof(T)));
+                if (j0 < nc)
+                {
+                    int cols = nc - j0;
+                    for (int j = 0; j < cols; j++) d[j] = src[j0 + j];
+                    for (int j = cols; j < nr; j++) d[j] = T.Zero;
+                }
+            }
+            return;
+        }
+        for (int j0 = 0; j0 < nc; j0 += nr, dst += nr * kc)
+        {
+            // op(B)[p, j] = B[j, p]: stored row jc + j0 + j is walked along p, written with stride NR.
+            int cols = Math.Min(nr, nc - j0);
+            T* src = b + (jc + j0) * ldb + pc;
+            int w = Vector256<T>.Count;
+            if (cols == nr && nr % w == 0 && CanTransposeBlock<T>())
+            {
+                // W×W blocks move through registers; the last kc mod W rows go one by one.
+                int p0 = 0;
+                for (; p0 + w <= kc; p0 += w)
+                    for (int jb = 0; jb < nr; jb += w)
+                        TransposeBlock(src + jb * ldb + p0, ldb, dst + p0 * nr + jb, nr);
+                for (int j = 0; j < nr; j++)
+                    for (int p = p0; p < kc; p++) dst[p * nr + j] = src[j * ldb + p];
+                continue;
+            }
+            for (int j = 0; j < cols; j++, src += ldb)
+            {
+                T* d = dst + j;
+                for (int p = 0; p < kc; p++) d[p * nr] = src[p];
+            }
+            for (int j = cols; j < nr; j++)
+                for (int p = 0; p < kc; p++) dst[p * nr + j] = T.Zero;
+        }
+    }
+}
