@@ -31,10 +31,18 @@ internal static class VectorFma
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> MulAdd<T>(Vector256<T> x, Vector256<T> y, Vector256<T> z)
     {
+#if NET9_0_OR_GREATER
         if (typeof(T) == typeof(float))
             return Vector256.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), z.AsSingle()).As<float, T>();
         if (typeof(T) == typeof(double))
             return Vector256.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), z.AsDouble()).As<double, T>();
+#else
+        // .NET 8 has no cross-platform vector FMA: the x86 intrinsic (the AVX2 kernel requires FMA anyway).
+        if (System.Runtime.Intrinsics.X86.Fma.IsSupported && typeof(T) == typeof(float))
+            return System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(x.AsSingle(), y.AsSingle(), z.AsSingle()).As<float, T>();
+        if (System.Runtime.Intrinsics.X86.Fma.IsSupported && typeof(T) == typeof(double))
+            return System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(x.AsDouble(), y.AsDouble(), z.AsDouble()).As<double, T>();
+#endif
         return x * y + z;
     }
 
@@ -42,10 +50,17 @@ internal static class VectorFma
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> MulAdd<T>(Vector512<T> x, Vector512<T> y, Vector512<T> z)
     {
+#if NET9_0_OR_GREATER
         if (typeof(T) == typeof(float))
             return Vector512.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), z.AsSingle()).As<float, T>();
         if (typeof(T) == typeof(double))
             return Vector512.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), z.AsDouble()).As<double, T>();
+#else
+        if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported && typeof(T) == typeof(float))
+            return System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), z.AsSingle()).As<float, T>();
+        if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported && typeof(T) == typeof(double))
+            return System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), z.AsDouble()).As<double, T>();
+#endif
         return x * y + z;
     }
 }

@@ -110,7 +110,8 @@ public class DenseAutogradAgreementTests
                     for (int i = 0; i < k; i++)
                         Close(singles[s].Layers[l].InputGradient[i], layer.InputGradient[s, i], Tol, $"∂L/∂a row {s}");
                 }
-                Assert.Equal(singles.Select(p => p.Loss), r.Losses);
+                // The batch runs through the GEMM (fused multiply-adds), the single passes through loops: equal to rounding.
+                for (int s = 0; s < singles.Length; s++) Close(singles[s].Loss, r.Losses[s], Tol, $"loss of row {s}");
             }
         }
     }
