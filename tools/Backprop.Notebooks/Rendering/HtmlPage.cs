@@ -82,16 +82,16 @@ internal static class HtmlPage
     }
 
     /// <summary>The index page: one row per notebook with its status, cell count and time.</summary>
-    public static string Index(IReadOnlyList<(NotebookResult Result, string Page)> notebooks)
+    public static string Index(IReadOnlyList<RunSummary> notebooks)
     {
         var sb = new StringBuilder();
         Head(sb, "Notebooks", "<h1>Notebooks</h1>\n");
         sb.Append("<table class=\"index\">\n<tr><th>Notebook</th><th>Status</th><th>Code cells</th></tr>\n");
-        foreach (var (result, page) in notebooks)
+        foreach (RunSummary s in notebooks)
         {
-            sb.Append("<tr><td><a href=\"").Append(Escape(Uri.EscapeDataString(page))).Append("\">").Append(Escape(result.Notebook.Name)).Append("</a></td>")
-              .Append(result.Succeeded ? "<td class=\"ok\">ok</td>" : $"<td class=\"failed\">{Escape($"cell {result.Failure!.Number} failed")}</td>")
-              .Append("<td>").Append(result.Notebook.Cells.Count(c => c.IsCode)).Append("</td></tr>\n");
+            sb.Append("<tr><td><a href=\"").Append(Escape(Uri.EscapeDataString(Path.GetFileName(s.Html)))).Append("\">").Append(Escape(s.Name)).Append("</a></td>")
+              .Append(s.Succeeded ? "<td class=\"ok\">ok</td>" : $"<td class=\"failed\">{Escape(s.FailedCell is > 0 ? $"cell {s.FailedCell} failed" : "failed")}</td>")
+              .Append("<td>").Append(s.CodeCells).Append("</td></tr>\n");
         }
         return sb.Append("</table>\n</body>\n</html>\n").ToString();
     }
