@@ -23,8 +23,18 @@ internal sealed class NuGetRestorer(IReadOnlyDictionary<string, string>? environ
     {
         string framework = $"net{Environment.Version.Major}.0";
         string project = ProjectText(packages, sources, framework);
-        string dir = Path.Combine(Path.GetTempPath(), "backprop-notebooks", "restore", Hash(project + Get("NUGET_PACKAGES")));
+        // One folder per restore: runners in parallel never share a project; it is removed once read.
+        string dir = Path.Combine(Path.GetTempPath(), "backprop-notebooks", "restore", $"{Hash(project + Get("NUGET_PACKAGES"))}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
         Directory.CreateDirectory(dir);
+        try { return Restore(dir, project, packages, framework); }
+        finally
+        {
+            try { Directory.Delete(dir, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private IReadOnlyList<RestoredPackage> Restore(string dir, string project, IReadOnlyList<PackageDirective> packages, string framework)
+    {
         string projectPath = Path.Combine(dir, "Restore.csproj");
         File.WriteAllText(projectPath, project);
         var (code, output) = Run(dir, $"restore \"{projectPath}\" --nologo");
