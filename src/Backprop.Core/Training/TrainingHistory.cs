@@ -38,4 +38,14 @@ public sealed class TrainingHistory
 
     /// <summary>True when the run was stopped by its cancellation token before the last epoch finished.</summary>
     public bool Cancelled { get; internal set; }
+
+    /// <summary>e.g. "TrainingHistory: 90 steps, 15 epochs, loss 0.702 → 0.276, validation metric 0.892".</summary>
+    public override string ToString()
+    {
+        if (StepList.Count == 0) return "TrainingHistory: no steps";
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        string text = string.Create(culture, $"TrainingHistory: {StepList.Count} steps, {EpochList.Count} epochs, loss {StepList[0].Loss:G4} → {StepList[^1].Loss:G4}");
+        if (EpochList.Count > 0 && EpochList[^1].ValidationMetric is double metric) text += string.Create(culture, $", validation metric {metric:G4}");
+        return text + (Cancelled ? " (cancelled)" : "");
+    }
 }

@@ -137,8 +137,9 @@ public sealed class DecisionBoundary : HtmlView
             {
                 int cls = _class[r, c], level = Level(_confidence[r, c]), end = c + 1;
                 while (end < Resolution && _class[r, end] == cls && Level(_confidence[r, end]) == level) end++;
-                double opacity = 0.12 + 0.1 * level;
-                sb.Append($"<rect x=\"{HtmlText.Px(margin + c * cell)}\" y=\"{HtmlText.Px(margin + r * cell)}\" width=\"{HtmlText.Px((end - c) * cell + 0.5)}\" height=\"{HtmlText.Px(cell + 0.5)}\" fill=\"{Colour(cls)}\" fill-opacity=\"{HtmlText.Px(opacity)}\"/>");
+                // Opaque tints (the class colour mixed with white), so neighbouring cells never darken where they meet.
+                string tint = Tint(Colour(cls), 0.12 + 0.1 * level);
+                sb.Append($"<rect x=\"{HtmlText.Px(margin + c * cell)}\" y=\"{HtmlText.Px(margin + r * cell)}\" width=\"{HtmlText.Px((end - c) * cell + 0.5)}\" height=\"{HtmlText.Px(cell + 0.5)}\" fill=\"{tint}\"/>");
                 c = end;
             }
         }
@@ -151,6 +152,12 @@ public sealed class DecisionBoundary : HtmlView
         }
         sb.Append($"<rect x=\"{HtmlText.Px(margin)}\" y=\"{HtmlText.Px(margin)}\" width=\"{HtmlText.Px(size)}\" height=\"{HtmlText.Px(size)}\" fill=\"none\" stroke=\"#94a3b8\"/>");
         w.Write(sb.Append("</svg></div>").ToString());
+    }
+
+    private static string Tint(string colour, double strength)
+    {
+        int Mix(int i) => (int)Math.Round(255 + (Convert.ToInt32(colour.Substring(i, 2), 16) - 255) * strength);
+        return $"#{Mix(1):x2}{Mix(3):x2}{Mix(5):x2}";
     }
 
     private static int Level(double confidence) => double.IsFinite(confidence) ? Math.Clamp((int)(confidence * 5), 0, 4) : 0;

@@ -75,6 +75,16 @@ public static class TensorGraph
         return new GraphNode(title, t.Op, valueText, gradText, gradColour, kind, tooltip, hidden) { GradKnown = g is not null };
     }
 
+    /// <summary>p·xᵖ⁻¹ with the exponent worked out: "2x" for a square, "3·x^2" for a cube.</summary>
+    private static string PowerRule(string exponent)
+    {
+        if (!double.TryParse(exponent, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double p))
+            return $"{exponent}·x^({exponent}−1)";
+        double q = p - 1;
+        string power = q == 0 ? "" : q == 1 ? "x" : $"x^{HtmlText.Number(q)}";
+        return q == 0 ? HtmlText.Number(p) : p == 1 ? power : $"{HtmlText.Number(p)}{(q == 1 ? "" : "·")}{power}";
+    }
+
     /// <summary>The local derivative ∂child/∂(operand <paramref name="index"/>) of a tensor op, as a formula
     /// (y is the op's output, g the upstream gradient).</summary>
     public static string LocalDerivative(string op, int index)
@@ -93,7 +103,7 @@ public static class TensorGraph
             ("/", 0) or ("/c", _) => "1/b",
             ("/", _) => "−a/b²",
             ("c/", _) => "−c/x²",
-            ("^c", _) => $"{op[1..]}·x^{op[1..]}−1",
+            ("^c", _) => PowerRule(op[1..]),
             ("exp", _) => "y",
             ("log", _) => "1/x",
             ("sqrt", _) => "1/(2y)",

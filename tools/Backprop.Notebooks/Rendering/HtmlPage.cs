@@ -28,6 +28,7 @@ internal static class HtmlPage
         .markdown code{background:#f1f5f9;border-radius:3px;padding:0 3px;font-size:90%}
         .markdown pre code{background:none;padding:0}
         .markdown pre{background:#f8fafc;border:1px solid #e2e8f0;border-radius:6px;padding:8px 10px;overflow-x:auto}
+        .markdown table{border-collapse:collapse;margin:8px 0}.markdown th,.markdown td{border:1px solid #e2e8f0;padding:4px 10px}.markdown th{background:#f8fafc}
         table.index{border-collapse:collapse}table.index td,table.index th{padding:4px 12px;border-bottom:1px solid #e2e8f0;text-align:left}
         .ok{color:#15803d}.failed{color:#b91c1c}
         .prompt{font:11px ui-monospace,monospace;color:#94a3b8}

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace Backprop.Notebooks.Rendering;
 
 /// <summary>
-/// A small Markdown renderer for notebook prose: ATX headings, paragraphs, bullet and numbered lists, fenced
+/// A small Markdown renderer for notebook prose: ATX headings, paragraphs, bullet and numbered lists, tables, fenced
 /// and indented code, block quotes, horizontal rules, and inline bold, italic, code and links. Math
 /// (<c>$…$</c>, <c>$$…$$</c>) is left as text (escaped, never interpreted as emphasis). Everything is HTML-escaped.
 /// </summary>
@@ -71,19 +71,58 @@ internal static partial class Markdown
                 i = RenderList(lines, i, html);
                 continue;
             }
+            if (IsTableStart(lines, i))
+            {
+                i = RenderTable(lines, i, html);
+                continue;
+            }
             var paragraph = new List<string>();
             for (; i < lines.Length; i++)
             {
                 string l = lines[i];
                 string t = l.Trim();
                 if (t.Length == 0 || HeadingLine().IsMatch(l) || t.StartsWith("```", StringComparison.Ordinal) || t.StartsWith("~~~", StringComparison.Ordinal) ||
-                    t.StartsWith('>') || (paragraph.Count > 0 && ListItem().IsMatch(l)) || (t.StartsWith("$$", StringComparison.Ordinal) && paragraph.Count > 0))
+                    t.StartsWith('>') || (paragraph.Count > 0 && ListItem().IsMatch(l)) || (t.StartsWith("$$", StringComparison.Ordinal) && paragraph.Count > 0) ||
+                    IsTableStart(lines, i))
                     break;
                 paragraph.Add(t);
             }
             html.Append("<p>").Append(string.Join("\n", paragraph.Select(p => p.EndsWith("  ", StringComparison.Ordinal) ? Inline(p) + "<br>" : Inline(p)))).Append("</p>\n");
         }
         return html.ToString();
+    }
+
+    /// <summary>A GitHub-style table starts here: a row of cells, then a separator row like |---|:--:|.</summary>
+    private static bool IsTableStart(string[] lines, int i) =>
+        i + 1 < lines.Length && lines[i].Trim().StartsWith('|') && TableSeparator().IsMatch(lines[i + 1].Trim());
+
+    private static string[] TableCells(string row)
+    {
+        string t = row.Trim();
+        if (t.StartsWith('|')) t = t[1..];
+        if (t.EndsWith('|') && !t.EndsWith("\\|", StringComparison.Ordinal)) t = t[..^1];
+        return t.Split('|').Select(c => c.Trim()).ToArray();
+    }
+
+    /// <summary>Renders a table (header, separator with alignments, body rows); returns the next line.</summary>
+    private static int RenderTable(string[] lines, int i, StringBuilder html)
+    {
+        string[] header = TableCells(lines[i]);
+        string[] align = TableCells(lines[i + 1]).Select(c =>
+            c.StartsWith(':') && c.EndsWith(':') ? "center" : c.EndsWith(':') ? "right" : c.StartsWith(':') ? "left" : "").ToArray();
+        string Style(int k) => k < align.Length && align[k].Length > 0 ? $" style=\"text-align:{align[k]}\"" : "";
+        html.Append("<table><thead><tr>");
+        for (int k = 0; k < header.Length; k++) html.Append($"<th{Style(k)}>").Append(Inline(header[k])).Append("</th>");
+        html.Append("</tr></thead><tbody>\n");
+        for (i += 2; i < lines.Length && lines[i].Trim().StartsWith('|'); i++)
+        {
+            string[] cells = TableCells(lines[i]);
+            html.Append("<tr>");
+            for (int k = 0; k < header.Length; k++) html.Append($"<td{Style(k)}>").Append(k < cells.Length ? Inline(cells[k]) : "").Append("</td>");
+            html.Append("</tr>\n");
+        }
+        html.Append("</tbody></table>\n");
+        return i;
     }
 
     /// <summary>Renders a list (nested by indentation) starting at line <paramref name="i"/>; returns the next line.</summary>
@@ -171,6 +210,9 @@ internal static partial class Markdown
 
     [GeneratedRegex(@"^(\*\s*\*\s*\*[\s*]*|-\s*-\s*-[\s-]*|_\s*_\s*_[\s_]*)$")]
     private static partial Regex RuleLine();
+
+    [GeneratedRegex(@"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")]
+    private static partial Regex TableSeparator();
 
     [GeneratedRegex(@"^(\s*)([-*+]|\d{1,9}[.)])\s+(.*)$")]
     private static partial Regex ListItem();

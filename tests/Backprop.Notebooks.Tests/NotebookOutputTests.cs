@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Text.Json;
+using Backprop.Core.Tests.Oracle;
+using Backprop.Interactive.Tests;
+
+namespace Backprop.Notebooks.Tests;
+
+/// <summary>The worked-example notebooks: they run cleanly, their committed outputs are what the runner
+/// produces, the numbers the notes ask for are in them, and their pages open in a browser.</summary>
+public class NotebookOutputTests(ExecutedNotebooks notebooks) : IClassFixture<ExecutedNotebooks>
+{
+    [Fact]
+    public void Every_notebook_runs_cleanly()
+    {
+        Assert.True(notebooks.ExitCode == 0, notebooks.Log);
+        Assert.Equal(7, ExecutedNotebooks.Names.Count());
+        foreach (string name in ExecutedNotebooks.Names)
+        {
+            Assert.True(File.Exists(Path.Combine(notebooks.Output, name + ".html")), name);
+            foreach (var cell in notebooks.Executed(name)["cells"]!.AsArray())
+                foreach (var output in cell!["outputs"]?.AsArray() ?? [])
+                    Assert.True((string?)output!["output_type"] != "error", $"{name}: {output.ToJsonString()}");
+        }
+    }
+
+    [Fact]
+    public void Committed_outputs_are_what_the_runner_produces()
+    {
+        Assert.True(notebooks.ExitCode == 0, notebooks.Log);
+        foreach (string name in ExecutedNotebooks.Names)
+        {
+            string committed = ExecutedNotebooks.Normalize(File.ReadAllText(Path.Combine(ExecutedNotebooks.Source, name + ".ipynb")));
+            string produced = ExecutedNotebooks.Normalize(File.ReadAllText(Path.Combine(notebooks.Output, name + ".ipynb")));
+            if (committed == produced) continue;
+            int at = Enumerable.Range(0, Math.Min(committed.Length, produced.Length)).FirstOrDefault(i => committed[i] != produced[i]);
+            Assert.Fail($"{name}.ipynb differs from a fresh run at character {at}: committed «{Excerpt(committed, at)}», produced «{Excerpt(produced, at)}». " +
+                        "Regenerate with ./run.sh --write-back.");
+        }
+    }
+
+    private static string Excerpt(string s, int at) => s.Substring(Math.Max(0, at - 60), Math.Min(160, s.Length - Math.Max(0, at - 60)));
+
+    /// <summary>Six significant digits, as the views print numbers.</summary>
+    private static string G6(double x) => x.ToString("G6", CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void Note_003_numbers_appear_in_notebook_1()
+    {
+        string text = notebooks.OutputText("01-derivatives-chain-rule-autograd");
+        Assert.Contains("gradient: 16", text);            // d/dx (3x² + 4x) at 2
+        Assert.Contains("formula_6x_plus_4: 16", text);
+        Assert.Contains("walker → bicycle → car: 4 · 2 = 8", text);
+    }
+
+    [Fact]
+    public void Note_001_blanks_and_gradients_appear_in_notebook_2()
+    {
+        string text = notebooks.OutputText("02-backprop-by-hand-note-001");
+        // The all-zero case: h4 = e⁰ = 1 and every gradient 0, so the updated weights stay 0.
+        Assert.Contains("Key: h4\n        Value: 1", text.Replace("\r", ""));
+        Assert.Contains("∂J/∂w11 over 2 path(s)", text);
+        // The non-zero case, derived here by hand (no library) for the notebook's weights and inputs.
+        double w11 = 0.3, w12 = -0.4, w21 = 0.5, w22 = 0.6, v11 = 0.7, v12 = -0.8, v22 = 0.9, u1 = 1.1, u2 = -0.5;
+        double x1 = 0.5, x2 = 1.0, t = 0.25;
+        double z1 = w11 * x1 + w21 * x2, h1 = z1, z2 = w12 * x1 + w22 * x2, h2 = z2 * z2 / 2;
+        double z3 = v11 * h1, h3 = 2 * z3, z4 = v12 * h1 + v22 * h2, h4 = Math.Exp(z4);
+        double zo = u1 * h3 + u2 * h4, o = Math.Sin(zo), J = 0.5 * (o - t) * (o - t);
+        double dJdzo = (o - t) * Math.Cos(zo), dJdh3 = dJdzo * u1, dJdz4 = dJdzo * u2 * h4;
+        double dJdh1 = dJdh3 * 2 * v11 + dJdz4 * v12, dJdz2 = dJdz4 * v22 * z2;
+        double[] gradients = [dJdh1 * x1, dJdz2 * x1, dJdh1 * x2, dJdz2 * x2, dJdh3 * 2 * h1, dJdz4 * h1, dJdz4 * h2, dJdzo * h3, dJdzo * h4];
+        foreach (double g in gradients) Assert.Contains(G6(g), text);
+        Assert.Contains(G6(J), text);
+        Assert.Contains(G6(dJdh3), text);                  // (o − t)·cos(zo)·u1: the sign the note gets wrong
+    }
+
+    [Fact]
+    public void Note_002_deltas_appear_in_notebook_3()
+    {
+        string text = notebooks.OutputText("03-output-layer-delta");
+        foreach (double delta in new[] { 0.3 * 0.3 * 0.7, (0.5 - 1) * 0.5 * 0.5, 0.2 * 0.2 * 0.8 })
+            Assert.Contains(G6(delta), text);
+        Assert.Contains("L: 0.19", text);                  // ½((0.3)² + (0.5 − 1)² + (0.2)²)
+    }
+
+    [Fact]
+    public void Note_000_gradients_agree_with_autograd_in_notebook_4()
+    {
+        string text = notebooks.OutputText("04-backprop-full-version");
+        Assert.Contains("Layer δ table", text);
+        Assert.Contains("paths: 16", text);
+        Assert.Contains("passed: True", text);
+        Assert.Contains("softmax_output", text);
+    }
+
+    [Fact]
+    public void Note_004_gives_4_5_in_notebook_5()
+    {
+        string text = notebooks.OutputText("05-layerwise-matrix-backprop-relu");
+        Assert.Contains("grad:   min 4.5 max 4.5 mean 4.5 std 0", text);
+        Assert.Contains("Layer δ table", text);
+    }
+
+    [Fact]
+    public void Training_notebooks_show_progress_plots_and_boundaries()
+    {
+        string six = notebooks.OutputText("06-training-an-mlp");
+        Assert.Contains("bp-view bp-live", six);
+        Assert.Contains("bp-view bp-loss", six);
+        Assert.Contains("bp-view bp-boundary", six);
+        Assert.Contains("validation metric 100.00 %", six); // two moons
+        if (Directory.Exists("/usr/share/datasets/fashion-mnist")) Assert.Contains("test_accuracy", six);
+        string fsharp = notebooks.OutputText("07-fsharp-tour");
+        Assert.Contains("bp-view bp-graph", fsharp);
+        Assert.Contains("bp-view bp-loss", fsharp);
+    }
+
+    [SkippableFact]
+    public void Rendered_pages_open_in_headless_chromium_without_errors()
+    {
+        const string chromium = "/usr/bin/chromium";
+        ExternalRequirement.RequireOrSkip("Chromium (Debian package chromium)", File.Exists(chromium) ? null : $"{chromium} is not installed");
+        Assert.True(notebooks.ExitCode == 0, notebooks.Log);
+        string shots = Directory.CreateDirectory(Path.Combine(ProcessRunner.RepositoryRoot, "artifacts", "notebook-screenshots")).FullName;
+        foreach (string page in ExecutedNotebooks.Names.Prepend("index"))
+        {
+            string file = Path.Combine(notebooks.Output, page + ".html");
+            string html = File.ReadAllText(file);
+            // Test harness only: record script errors and failed loads, and report them in the DOM.
+            File.WriteAllText(file, html.Replace("</body>", """
+                <pre id="bp-report"></pre><script>
+                window.__errors = [];
+                window.addEventListener('error', e => window.__errors.push(String(e.message || (e.target && (e.target.src || e.target.href)))), true);
+                const original = console.error; console.error = (...a) => { window.__errors.push(a.join(' ')); original(...a); };
+                window.addEventListener('load', () => { document.getElementById('bp-report').textContent = JSON.stringify(window.__errors); });
+                </script></body>
+                """));
+            string flags = "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking " +
+                           $"--disable-component-update --disable-sync --user-data-dir=\"{Path.Combine(notebooks.Output, "profile")}\" --virtual-time-budget=5000";
+            var (code, dom) = ProcessRunner.Run(chromium, $"{flags} --dump-dom \"file://{file}\"", notebooks.Output, timeoutSeconds: 120);
+            Assert.True(code == 0, dom);
+            int start = dom.IndexOf("<pre id=\"bp-report\">", StringComparison.Ordinal) + "<pre id=\"bp-report\">".Length;
+            string errors = System.Net.WebUtility.HtmlDecode(dom[start..dom.IndexOf("</pre>", start, StringComparison.Ordinal)]);
+            Assert.True(JsonDocument.Parse(errors).RootElement.GetArrayLength() == 0, $"{page}: {errors}");
+            File.WriteAllText(file, html);
+            string png = Path.Combine(shots, page + ".png");
+            var (shot, log) = ProcessRunner.Run(chromium, $"{flags} --window-size=1280,4000 --screenshot=\"{png}\" \"file://{file}\"", notebooks.Output, timeoutSeconds: 120);
+            Assert.True(shot == 0 && new FileInfo(png).Length > 20_000, $"{page}: {log}");
+        }
+    }
+}
