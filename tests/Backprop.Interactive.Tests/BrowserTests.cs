@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Backprop.Core.Tests.Scalar;
 using Backprop.Data;
 using Backprop.Explicit;
@@ -43,45 +42,15 @@ public class BrowserTests
     [SkippableFact]
     public void Every_view_renders_in_headless_chromium_without_errors()
     {
-        Oracle_RequireChromium();
+        HeadlessChromium.RequireOrSkip();
         string dir = Path.Combine(ProcessRunner.RepositoryRoot, "artifacts", "browser");
         Directory.CreateDirectory(dir);
         string page = Path.Combine(dir, "views.html");
-        var writer = new StringWriter();
-        HtmlView.WritePage(writer, "Backprop.NET views", EveryView());
-        // Test harness only (the views themselves have no script): record errors and measure every svg.
-        string harness = """
-            <pre id="bp-report"></pre><script>
-            window.__errors = [];
-            window.addEventListener('error', e => window.__errors.push(String(e.message || (e.target && (e.target.src || e.target.href)))), true);
-            const original = console.error; console.error = (...a) => { window.__errors.push(a.join(' ')); original(...a); };
-            window.addEventListener('load', () => {
-              const svgs = [...document.querySelectorAll('svg')].map(s => { const r = s.getBoundingClientRect(); return [r.width, r.height]; });
-              document.getElementById('bp-report').textContent = JSON.stringify({ svgs, errors: window.__errors });
-            });
-            </script>
-            """;
-        File.WriteAllText(page, writer.ToString().Replace("</body>", harness + "</body>"));
-
-        string flags = $"--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking " +
-                       $"--disable-component-update --disable-sync --user-data-dir=\"{Path.Combine(dir, "profile")}\" --virtual-time-budget=5000";
-        var (code, dom) = ProcessRunner.Run(Chromium, $"{flags} --dump-dom \"file://{page}\"", dir, timeoutSeconds: 120);
-        Assert.True(code == 0, dom);
-        int start = dom.IndexOf("<pre id=\"bp-report\">", StringComparison.Ordinal) + "<pre id=\"bp-report\">".Length;
-        string json = System.Net.WebUtility.HtmlDecode(dom[start..dom.IndexOf("</pre>", start, StringComparison.Ordinal)]);
-        using JsonDocument report = JsonDocument.Parse(json);
-        var svgs = report.RootElement.GetProperty("svgs").EnumerateArray().Select(s => (s[0].GetDouble(), s[1].GetDouble())).ToList();
+        HtmlView.SavePage(page, "Backprop.NET views", EveryView());
+        var (errors, svgs) = HeadlessChromium.Load(page);
+        Assert.Empty(errors);
         Assert.True(svgs.Count >= 6, $"{svgs.Count} svgs");
-        Assert.All(svgs, s => Assert.True(s.Item1 > 0 && s.Item2 > 0, $"an svg has size {s.Item1}×{s.Item2}"));
-        Assert.Empty(report.RootElement.GetProperty("errors").EnumerateArray());
-
-        string screenshot = Path.Combine(dir, "views.png");
-        File.Delete(screenshot);
-        var (shotCode, shotOutput) = ProcessRunner.Run(Chromium, $"{flags} --window-size=1400,6000 --screenshot=\"{screenshot}\" \"file://{page}\"", dir, timeoutSeconds: 120);
-        Assert.True(shotCode == 0, shotOutput);
-        Assert.True(new FileInfo(screenshot).Length > 50_000, "the screenshot is suspiciously small");
+        Assert.All(svgs, s => Assert.True(s.Width > 0 && s.Height > 0, $"an svg has size {s.Width}×{s.Height}"));
+        HeadlessChromium.Screenshot(page, Path.Combine(dir, "views.png"), 1400, 6000);
     }
-
-    private static void Oracle_RequireChromium() =>
-        Core.Tests.Oracle.ExternalRequirement.RequireOrSkip("Chromium (Debian package chromium)", File.Exists(Chromium) ? null : $"{Chromium} is not installed");
 }

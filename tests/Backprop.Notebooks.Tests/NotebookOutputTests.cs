@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
-using Backprop.Core.Tests.Oracle;
 using Backprop.Interactive.Tests;
 
 namespace Backprop.Notebooks.Tests;
@@ -117,34 +115,15 @@ public class NotebookOutputTests(ExecutedNotebooks notebooks) : IClassFixture<Ex
     [SkippableFact]
     public void Rendered_pages_open_in_headless_chromium_without_errors()
     {
-        const string chromium = "/usr/bin/chromium";
-        ExternalRequirement.RequireOrSkip("Chromium (Debian package chromium)", File.Exists(chromium) ? null : $"{chromium} is not installed");
+        HeadlessChromium.RequireOrSkip();
         Assert.True(notebooks.ExitCode == 0, notebooks.Log);
         string shots = Directory.CreateDirectory(Path.Combine(ProcessRunner.RepositoryRoot, "artifacts", "notebook-screenshots")).FullName;
         foreach (string page in ExecutedNotebooks.Names.Prepend("index"))
         {
             string file = Path.Combine(notebooks.Output, page + ".html");
-            string html = File.ReadAllText(file);
-            // Test harness only: record script errors and failed loads, and report them in the DOM.
-            File.WriteAllText(file, html.Replace("</body>", """
-                <pre id="bp-report"></pre><script>
-                window.__errors = [];
-                window.addEventListener('error', e => window.__errors.push(String(e.message || (e.target && (e.target.src || e.target.href)))), true);
-                const original = console.error; console.error = (...a) => { window.__errors.push(a.join(' ')); original(...a); };
-                window.addEventListener('load', () => { document.getElementById('bp-report').textContent = JSON.stringify(window.__errors); });
-                </script></body>
-                """));
-            string flags = "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking " +
-                           $"--disable-component-update --disable-sync --user-data-dir=\"{Path.Combine(notebooks.Output, "profile")}\" --virtual-time-budget=5000";
-            var (code, dom) = ProcessRunner.Run(chromium, $"{flags} --dump-dom \"file://{file}\"", notebooks.Output, timeoutSeconds: 120);
-            Assert.True(code == 0, dom);
-            int start = dom.IndexOf("<pre id=\"bp-report\">", StringComparison.Ordinal) + "<pre id=\"bp-report\">".Length;
-            string errors = System.Net.WebUtility.HtmlDecode(dom[start..dom.IndexOf("</pre>", start, StringComparison.Ordinal)]);
-            Assert.True(JsonDocument.Parse(errors).RootElement.GetArrayLength() == 0, $"{page}: {errors}");
-            File.WriteAllText(file, html);
-            string png = Path.Combine(shots, page + ".png");
-            var (shot, log) = ProcessRunner.Run(chromium, $"{flags} --window-size=1280,4000 --screenshot=\"{png}\" \"file://{file}\"", notebooks.Output, timeoutSeconds: 120);
-            Assert.True(shot == 0 && new FileInfo(png).Length > 20_000, $"{page}: {log}");
+            var (errors, _) = HeadlessChromium.Load(file);
+            Assert.True(errors.Count == 0, $"{page}: {string.Join("; ", errors)}");
+            HeadlessChromium.Screenshot(file, Path.Combine(shots, page + ".png"));
         }
     }
 }
