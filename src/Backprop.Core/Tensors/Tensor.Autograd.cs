@@ -238,8 +238,9 @@ public sealed partial class Tensor
             if (retainAllGrads || node._retainGrad)
             {
                 if (node._grad is null) node._grad = g;
-                else AddInPlace(node._grad, g);
+                else { AddInPlace(node._grad, g); GradientBufferPool.Return(g); }
             }
+            else GradientBufferPool.Return(g); // passed on: its buffer serves the next step
         }
     }
 
@@ -248,7 +249,7 @@ public sealed partial class Tensor
     internal Tensor Accumulator()
     {
         if (IsLeaf) return _grad ??= NewZeros();
-        return _pendingGrad ??= NewZeros();
+        return _pendingGrad ??= GradientBufferPool.Zeros(_shape, DType);
     }
 
     private static void CheckBackward(Tensor node, Tensor upstream)
