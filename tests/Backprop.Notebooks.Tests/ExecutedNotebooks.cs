@@ -17,16 +17,41 @@ public sealed partial class ExecutedNotebooks : IDisposable
     public ExecutedNotebooks()
     {
         string temp = Directory.CreateDirectory(Path.Combine(_package.Root, "tmp")).FullName;
-        File.WriteAllText(Path.Combine(_package.Root, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration><packageSources><add key="backprop-test-feed" value="{_package.Feed}" /></packageSources></configuration>
-            """);
+        File.WriteAllText(Path.Combine(_package.Root, "nuget.config"), NuGetConfig(_package.Feed, _package.Root));
         Output = Path.Combine(_package.Root, "executed");
         var environment = _package.Environment;
         environment["TMPDIR"] = temp; // the runner restores under Path.GetTempPath(), below the nuget.config above
         string runner = Path.Combine(AppContext.BaseDirectory, "Backprop.Notebooks");
         (ExitCode, Log) = ProcessRunner.Run(runner, $"run \"{Source}\" --out \"{Output}\"", _package.Root, environment, timeoutSeconds: 1500);
     }
+
+    /// <summary>
+    /// A nuget.config adding the test feed, with package source mapping so that Backprop.* comes only from it
+    /// (never from another feed, such as a user-level one left by an older clone) and everything else from
+    /// the user's own sources, whatever their names.
+    /// </summary>
+    private static string NuGetConfig(string feed, string workingDirectory)
+    {
+        var (_, list) = ProcessRunner.Run("dotnet", "nuget list source", workingDirectory);
+        var names = list.Split('\n')
+            .Select(l => SourceLine().Match(l))
+            .Where(m => m.Success)
+            .Select(m => m.Groups[1].Value.Trim())
+            .Where(n => n != "backprop-test-feed")
+            .ToList();
+        string Escape(string x) => System.Security.SecurityElement.Escape(x);
+        var mapping = string.Concat(names.Select(n => $"<packageSource key=\"{Escape(n)}\"><package pattern=\"*\" /></packageSource>"));
+        return $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources><add key="backprop-test-feed" value="{Escape(feed)}" /></packageSources>
+              <packageSourceMapping><packageSource key="backprop-test-feed"><package pattern="Backprop.*" /></packageSource>{mapping}</packageSourceMapping>
+            </configuration>
+            """;
+    }
+
+    [GeneratedRegex(@"^\s*\d+\.\s+(.+?)\s+\[Enabled\]\s*$")]
+    private static partial Regex SourceLine();
 
     /// <summary>The committed notebooks.</summary>
     public static string Source => Path.Combine(ProcessRunner.RepositoryRoot, "notebooks");
