@@ -72,7 +72,7 @@ internal static class NotebookBatch
                 ? await RunOneAsync(path, outDirectory, name, writeBack, options)
                 : await RunChildAsync(path, outDirectory, name, writeBack, options));
         }
-        File.WriteAllText(Path.Combine(outDirectory, "index.html"), HtmlPage.Index(summaries), Utf8);
+        WriteAtomically(Path.Combine(outDirectory, "index.html"), HtmlPage.Index(summaries));
         return summaries;
     }
 
@@ -84,9 +84,9 @@ internal static class NotebookBatch
         string ipynb = Path.Combine(outDirectory, name + ".ipynb");
         string html = Path.Combine(outDirectory, name + ".html");
         string json = IpynbWriter.Write(notebook);
-        File.WriteAllText(ipynb, json, Utf8);
-        File.WriteAllText(html, HtmlPage.Render(notebook, result), Utf8);
-        if (writeBack && notebook.IsIpynb) File.WriteAllText(path, json, Utf8);
+        WriteAtomically(ipynb, json);
+        WriteAtomically(html, HtmlPage.Render(notebook, result));
+        if (writeBack && notebook.IsIpynb) WriteAtomically(path, json); // the user's own notebook: never half-written
         return new RunSummary(name, Path.GetFullPath(path), ipynb, html, notebook.Cells.Count(c => c.IsCode), result.Failure?.Number, result.FailureMessage);
     }
 
@@ -118,7 +118,24 @@ internal static class NotebookBatch
     }
 
     /// <summary>Writes a child's summary for its parent.</summary>
-    public static void WriteReport(RunSummary summary, string file) => File.WriteAllText(file, JsonSerializer.Serialize(summary), Utf8);
+    public static void WriteReport(RunSummary summary, string file) => WriteAtomically(file, JsonSerializer.Serialize(summary));
+
+    /// <summary>Writes a file through a temporary file in the same folder and a rename, so a crash or kill
+    /// leaves either the old file or the complete new one.</summary>
+    private static void WriteAtomically(string path, string text)
+    {
+        string full = Path.GetFullPath(path);
+        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            File.WriteAllText(temp, text, Utf8);
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
 
     /// <summary>How to start this program again: its apphost, or <c>dotnet</c> with its assembly.</summary>
     private static ProcessStartInfo SelfStartInfo()

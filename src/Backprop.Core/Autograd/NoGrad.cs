@@ -12,6 +12,7 @@ namespace Backprop;
 public sealed class NoGrad : IDisposable
 {
     [ThreadStatic] private static int s_depth;
+    private readonly int _thread = Environment.CurrentManagedThreadId;
     private bool _disposed;
 
     /// <summary>Enters a no-grad scope on the current thread.</summary>
@@ -21,9 +22,16 @@ public sealed class NoGrad : IDisposable
     public static bool IsActive => s_depth > 0;
 
     /// <summary>Leaves the scope. Disposing twice has no further effect.</summary>
+    /// <exception cref="InvalidOperationException">Disposed on another thread than the one that entered it (e.g.
+    /// across an <c>await</c>): the scope is per thread, so that would silently leave one thread without
+    /// gradients and another with them. Keep a NoGrad scope within synchronous code.</exception>
     public void Dispose()
     {
         if (_disposed) return;
+        if (Environment.CurrentManagedThreadId != _thread)
+            throw new InvalidOperationException(
+                $"NoGrad: the scope was entered on thread {_thread} and disposed on thread {Environment.CurrentManagedThreadId}; " +
+                "a no-grad scope is per thread, so keep it within synchronous code (no await inside it).");
         _disposed = true;
         s_depth--;
     }

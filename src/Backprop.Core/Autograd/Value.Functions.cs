@@ -15,7 +15,9 @@ public sealed partial class Value
             throw new ArgumentException(
                 $"Pow: the base {x.DisplayName} = {Format(x.Data)} is negative and the exponent {Format(p)} is not an integer; " +
                 "expected a non-negative base or an integer exponent (the result is not a real number).", nameof(x));
-        return Unary("^" + p.ToString("G6", CultureInfo.InvariantCulture), Math.Pow(x.Data, p), x, p * Math.Pow(x.Data, p - 1));
+        // x⁰ = 1 is constant: its derivative is 0 everywhere (p·xᵖ⁻¹ would be 0·∞ = NaN at x = 0).
+        double local = p == 0 ? 0.0 : p * Math.Pow(x.Data, p - 1);
+        return Unary("^" + p.ToString("G6", CultureInfo.InvariantCulture), Math.Pow(x.Data, p), x, local);
     }
 
     /// <summary>aᵇ with a differentiable exponent. ∂/∂a = b·aᵇ⁻¹, ∂/∂b = aᵇ·ln a (0 where a = 0 and b ≥ 0, as in PyTorch).</summary>

@@ -118,6 +118,12 @@ public static class CsvReader
                             ? $"the cell of column '{header![c]}' is empty; expected a number."
                             : $"expected a number in column '{header![c]}', got '{fields[c]}'.");
             }
+            for (int c = 0, f = 0; c < columns; c++)
+            {
+                if (c == labelIndex) continue;
+                if (!double.IsFinite(row[f++]))
+                    throw new CsvFormatException(sourceName, lineNumber, c + 1, $"the cell of column '{header![c]}' is '{fields[c]}'; expected a finite number.");
+            }
             rows.Add(row);
         }
         if (rows.Count == 0)

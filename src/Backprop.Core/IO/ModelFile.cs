@@ -80,9 +80,12 @@ public static class ModelFile
                 Write(Magic);
                 WriteInt(Version);
                 WriteInt(list.Count);
+                var seen = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var (name, tensor) in list)
                 {
                     ArgumentNullException.ThrowIfNull(tensor);
+                    if (!seen.Add(name ?? ""))
+                        throw new ArgumentException($"ModelFile.Save: the name '{name}' appears twice; expected unique tensor names.");
                     byte[] nameBytes = Encoding.UTF8.GetBytes(name ?? "");
                     if (nameBytes.Length is 0 or > MaxNameBytes)
                         throw new ArgumentException($"ModelFile.Save: tensor name '{name}' must be 1 to {MaxNameBytes} UTF-8 bytes.");

@@ -70,10 +70,26 @@ public abstract class Module
     {
         ArgumentNullException.ThrowIfNull(module);
         CheckName(name);
-        if (ReferenceEquals(module, this))
-            throw new ArgumentException($"{GetType().Name}.RegisterModule: a module cannot be its own child ('{name}').", nameof(module));
+        if (ReferenceEquals(module, this) || module.Contains(this))
+            throw new ArgumentException($"{GetType().Name}.RegisterModule: '{name}' already contains this module; a module tree cannot have cycles.", nameof(module));
         _children.Add((name, module));
         return module;
+    }
+
+    /// <summary>True when <paramref name="module"/> is this module or one of its descendants.</summary>
+    private bool Contains(Module module)
+    {
+        var stack = new Stack<Module>();
+        stack.Push(this);
+        var seen = new HashSet<Module>(ReferenceEqualityComparer.Instance);
+        while (stack.Count > 0)
+        {
+            Module m = stack.Pop();
+            if (ReferenceEquals(m, module)) return true;
+            if (!seen.Add(m)) continue;
+            foreach (var (_, child) in m._children) stack.Push(child);
+        }
+        return false;
     }
 
     private void CheckName(string name)

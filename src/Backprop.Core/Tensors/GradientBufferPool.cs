@@ -4,11 +4,12 @@ namespace Backprop;
 /// A per-thread pool of exact-size arrays for the transient gradients of a backward pass: ∂L/∂node of a
 /// non-leaf node lives only until the node has passed it on to its inputs, so its buffer can serve the next
 /// training step instead of a new allocation. Retained gradients (<see cref="Tensor.RetainGrad"/>, the
-/// inspection mode) are never returned. Bounded: at most a few buffers per size are kept.
+/// inspection mode) are never returned. Bounded: at most 8 buffers of each size and 32 sizes per thread;
+/// beyond that, buffers are left to the garbage collector.
 /// </summary>
 internal static class GradientBufferPool
 {
-    private const int MaxPerSize = 8;
+    private const int MaxPerSize = 8, MaxSizes = 32;
 
     [ThreadStatic] private static Dictionary<(int Length, DType DType), Stack<Array>>? t_free;
 
@@ -30,7 +31,11 @@ internal static class GradientBufferPool
     {
         t_free ??= [];
         var key = (gradient.ElementCount, gradient.DType);
-        if (!t_free.TryGetValue(key, out Stack<Array>? stack)) t_free[key] = stack = new Stack<Array>();
+        if (!t_free.TryGetValue(key, out Stack<Array>? stack))
+        {
+            if (t_free.Count >= MaxSizes) return;
+            t_free[key] = stack = new Stack<Array>();
+        }
         if (stack.Count < MaxPerSize) stack.Push(gradient._storage);
     }
 }

@@ -7,7 +7,7 @@ namespace Backprop;
 // and the iterative backward pass.
 public sealed partial class Tensor
 {
-    [ThreadStatic] private static bool t_detectAnomaly;
+    private static volatile bool s_detectAnomaly;
 
     private Tensor? _grad;          // leaf gradient (accumulates), or a retained non-leaf gradient
     private Tensor? _pendingGrad;   // ∂L/∂this of a non-leaf during one backward pass
@@ -15,15 +15,15 @@ public sealed partial class Tensor
     private int _mark;              // traversal stamp (see TopologicalOrder)
 
     /// <summary>
-    /// Opt-in NaN/∞ detection for the current thread, like PyTorch's <c>detect_anomaly</c>: while true,
+    /// Opt-in NaN/∞ detection for the whole process, like PyTorch's <c>detect_anomaly</c>: while true,
     /// every operation checks its result and every backward step checks the gradients it produced, and
     /// the first operation that turns finite numbers into NaN or ±∞ throws a
     /// <see cref="NonFiniteTensorException"/> naming it. Off by default (the checks cost a pass over each result).
     /// </summary>
     public static bool DetectAnomaly
     {
-        get => t_detectAnomaly;
-        set => t_detectAnomaly = value;
+        get => s_detectAnomaly;
+        set => s_detectAnomaly = value;
     }
 
     /// <summary>
@@ -111,7 +111,7 @@ public sealed partial class Tensor
     /// <param name="backward">The local backward step.</param>
     internal static Tensor Record(string op, Tensor result, Tensor[] parents, BackwardFunction backward)
     {
-        if (t_detectAnomaly) CheckForward(op, result, parents);
+        if (s_detectAnomaly) CheckForward(op, result, parents);
         if (NoGrad.IsActive) return result;
         bool any = false;
         foreach (Tensor p in parents) any |= p._requiresGrad;
@@ -200,7 +200,7 @@ public sealed partial class Tensor
                 throw new ShapeMismatchException("Backward", _shape, gradient._shape,
                     $"Backward: cannot seed a tensor of shape {Shapes.Format(_shape)} with a gradient of shape {Shapes.Format(gradient._shape)}; expected equal shapes.");
             Shapes.CheckSameDType("Backward", this, gradient);
-            if (t_detectAnomaly && !AllFinite(gradient))
+            if (s_detectAnomaly && !AllFinite(gradient))
                 throw new NonFiniteTensorException("Backward", this, $"Backward: the seed gradient contains {Describe(gradient)}.");
         }
 
@@ -233,7 +233,7 @@ public sealed partial class Tensor
             ctx.Output = node;
             ctx.OutputGrad = g;
             node._backward!(ctx);
-            if (t_detectAnomaly) CheckBackward(node, g);
+            if (s_detectAnomaly) CheckBackward(node, g);
             node._pendingGrad = null;
             if (retainAllGrads || node._retainGrad)
             {

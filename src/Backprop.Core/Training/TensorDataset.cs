@@ -138,6 +138,10 @@ public sealed class TensorDataset
         for (int i = 0; i < order.Length; i++) order[i] = i;
         new Rng(seed).Shuffle<int>(order);
         int validation = (int)Math.Round(validationFraction * Count);
+        if (validation == 0 || validation == Count)
+            throw new ArgumentException(
+                $"TensorDataset.Split: a fraction of {validationFraction} of {Count} samples leaves {(validation == 0 ? "the validation" : "the training")} part empty; " +
+                "expected both parts to have at least one sample.", nameof(validationFraction));
         return (Subset(order[validation..]), Subset(order[..validation]));
     }
 

@@ -185,7 +185,7 @@ public sealed class Trainer
     public (double Loss, double Metric) Evaluate(TensorDataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (data.Count == 0) return (double.NaN, double.NaN);
+        if (data.Count == 0) throw new ArgumentException("Trainer.Evaluate: the data set is empty; expected at least one sample.", nameof(data));
         bool wasTraining = Model.IsTraining;
         Model.Eval();
         try

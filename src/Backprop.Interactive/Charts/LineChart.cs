@@ -11,7 +11,19 @@ namespace Backprop.Interactive.Charts;
 /// <param name="Width">Stroke width.</param>
 /// <param name="Markers">Draw a dot at each point.</param>
 /// <param name="Opacity">Stroke opacity.</param>
-public sealed record Series(string Name, double[] X, double[] Y, string Colour, double Width = 1.8, bool Markers = false, double Opacity = 1);
+public sealed record Series(string Name, double[] X, double[] Y, string Colour, double Width = 1.8, bool Markers = false, double Opacity = 1)
+{
+    /// <summary>The X coordinates (as many as <see cref="Y"/>).</summary>
+    public double[] X { get; init; } = X ?? throw new ArgumentNullException(nameof(X));
+
+    /// <summary>The Y values (as many as <see cref="X"/>).</summary>
+    public double[] Y { get; init; } = Y is null ? throw new ArgumentNullException(nameof(Y))
+        : Y.Length == X.Length ? Y
+        : throw new ArgumentException($"Series '{Name}': {X.Length} x values but {Y.Length} y values; expected one y per x.", nameof(Y));
+
+    /// <summary>A colour written into SVG attributes, so only #rgb, #rrggbb or #rrggbbaa is accepted.</summary>
+    public string Colour { get; init; } = LineChart.CheckColour(Colour);
+}
 
 /// <summary>A static SVG line chart: axes with round-number ticks, optional log scale, legend, and visible
 /// markers for non-finite values (a red × on the top edge) instead of a broken line.</summary>
@@ -100,6 +112,14 @@ public static class LineChart
         return sb.ToString();
     }
 
+    /// <summary>Returns <paramref name="colour"/> if it is a hex colour (#rgb, #rrggbb, #rrggbbaa), else throws:
+    /// colours go into SVG attributes, so nothing else may pass.</summary>
+    internal static string CheckColour(string colour)
+    {
+        bool ok = colour is { Length: 4 or 7 or 9 } && colour[0] == '#' && colour.Skip(1).All(char.IsAsciiHexDigit);
+        return ok ? colour : throw new ArgumentException($"LineChart: expected a hex colour such as #1d4ed8, got '{colour}'.", nameof(colour));
+    }
+
     /// <summary>Round-number ticks covering [lo, hi].</summary>
     internal static IEnumerable<double> Ticks(double lo, double hi, int count)
     {
@@ -114,6 +134,7 @@ public static class LineChart
     /// <summary>A small inline trend line (no axes) of the last values.</summary>
     public static string Sparkline(IReadOnlyList<double> values, double width = 160, double height = 32, string colour = "#2563eb")
     {
+        colour = CheckColour(colour);
         var finite = values.Where(double.IsFinite).ToArray();
         var sb = new StringBuilder($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{HtmlText.Px(width)}\" height=\"{HtmlText.Px(height)}\" viewBox=\"0 0 {HtmlText.Px(width)} {HtmlText.Px(height)}\">");
         if (finite.Length >= 2)

@@ -1,5 +1,10 @@
 namespace Backprop.Core.Tests.Tensors;
 
+/// <summary>Tensor.DetectAnomaly is process-wide, so the tests that switch it on run alone (after the parallel ones).</summary>
+[CollectionDefinition(nameof(AnomalyModeCollection), DisableParallelization = true)]
+public sealed class AnomalyModeCollection;
+
+[Collection(nameof(AnomalyModeCollection))]
 public class TensorErrorTests
 {
     [Fact]

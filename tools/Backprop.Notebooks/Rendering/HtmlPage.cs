@@ -73,7 +73,7 @@ internal static class HtmlPage
                 sb.Append("<pre class=\"plain\">").Append(Escape(d.Get("text/plain") ?? string.Concat(d.Data.Select(p => p.Value)))).Append("</pre>");
                 break;
             case StreamOutput s:
-                sb.Append("<pre class=\"stream ").Append(s.Name).Append("\">").Append(Escape(s.Text)).Append("</pre>");
+                sb.Append("<pre class=\"stream ").Append(Escape(s.Name)).Append("\">").Append(Escape(s.Text)).Append("</pre>");
                 break;
             case ErrorOutput e:
                 sb.Append("<pre class=\"error\">").Append(Escape(string.Join('\n', e.Traceback.Count > 0 ? e.Traceback : [e.Message]))).Append("</pre>");

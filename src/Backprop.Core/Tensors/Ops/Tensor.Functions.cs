@@ -101,6 +101,7 @@ public sealed partial class Tensor
 
         public void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
         {
+            if (p == 0) return;                                               // x⁰ is constant: no gradient (not 0·x⁻¹)
             if (p == 2) TensorPrimitives.Multiply(x, Cast<T>(2), t);          // 2x
             else
             {
