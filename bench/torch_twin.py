@@ -104,7 +104,7 @@ def main():
         manifest = json.load(f)
     builders = {"gemm1024": gemm, "mlp64": mlp, "mlp256": mlp, "tiny": mlp, "chain2x2": chain2x2}
     blas = sorted({line.split()[-1] for line in open("/proc/self/maps") if "blas" in line and ".so" in line})
-    print(f"# torch {torch.__version__}, torch threads {torch.get_num_threads()}, BLAS {' '.join(blas) or 'unknown'}", flush=True)
+    print(f"# torch {torch.__version__}, torch threads {torch.get_num_threads()}, BLAS {' '.join(blas) or 'unknown'}, OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}", flush=True)
     for name, m in manifest.items():
         step, first = builders[name](d, m)
         seconds = median_seconds(step, samples, sample_seconds, warmup)

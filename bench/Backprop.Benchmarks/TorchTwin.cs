@@ -7,7 +7,7 @@ namespace Backprop.Benchmarks;
 /// <summary>Exports the workloads' data and weights, runs bench/torch_twin.py once per thread setting and keeps each workload's best median.</summary>
 public static class TorchTwin
 {
-    public sealed record Result(double Seconds, int Threads, double? Check);
+    public sealed record Result(double Seconds, string Threads, double? Check);
 
     public static string Export(IEnumerable<Workload> workloads)
     {
@@ -20,20 +20,26 @@ public static class TorchTwin
     }
 
     public static Dictionary<string, Result> Run(string script, string dir, bool quick, int[] threadSettings, string python, string? blasDir)
+        => Run(script, dir, quick, [.. threadSettings.Select(t => $"{t}:{t}")], python, blasDir);
+
+    /// <summary>Thread settings as "torchThreads:blasThreads" (torch.set_num_threads and OPENBLAS_NUM_THREADS).</summary>
+    public static Dictionary<string, Result> Run(string script, string dir, bool quick, string[] threadSettings, string python, string? blasDir)
     {
         var best = new Dictionary<string, Result>();
-        foreach (int threads in threadSettings)
+        foreach (string setting in threadSettings)
         {
+            string[] parts = setting.Split(':');
+            string threads = parts[0], blasThreads = parts.Length > 1 ? parts[1] : parts[0];
             var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
             psi.ArgumentList.Add(script);
             psi.ArgumentList.Add(dir);
-            psi.ArgumentList.Add(threads.ToString(CultureInfo.InvariantCulture));
+            psi.ArgumentList.Add(threads);
             if (quick) psi.ArgumentList.Add("--quick");
             // OpenBLAS and OpenMP read these at load time: set them per run so 1 means 1 everywhere.
-            string t = threads.ToString(CultureInfo.InvariantCulture);
-            psi.Environment["OPENBLAS_NUM_THREADS"] = t;
-            psi.Environment["OMP_NUM_THREADS"] = t;
-            psi.Environment["MKL_NUM_THREADS"] = t;
+            psi.Environment["OPENBLAS_NUM_THREADS"] = blasThreads;
+            psi.Environment["OMP_NUM_THREADS"] = threads;
+            psi.Environment["MKL_NUM_THREADS"] = threads;
+            threads = $"torch {threads}/blas {blasThreads}";
             if (blasDir is not null)
             {
                 string? old = Environment.GetEnvironmentVariable("LD_LIBRARY_PATH");
@@ -44,16 +50,16 @@ public static class TorchTwin
             string output = p.StandardOutput.ReadToEnd();
             p.WaitForExit();
             string err = errTask.Result;
-            if (p.ExitCode != 0) throw new InvalidOperationException($"torch_twin.py (threads {threads}) failed with exit code {p.ExitCode}:\n{err}");
+            if (p.ExitCode != 0) throw new InvalidOperationException($"torch_twin.py ({threads}) failed with exit code {p.ExitCode}:\n{err}");
             foreach (string line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
                 // "torch <workload> <seconds> [check]"
                 string[] f = line.Trim().Split(' ');
-                if (f[0] == "#") { Console.WriteLine($"  pytorch threads={threads}: {line.Trim()[2..]}"); continue; }
+                if (f[0] == "#") { Console.WriteLine($"  pytorch {threads}: {line.Trim()[2..]}"); continue; }
                 if (f.Length < 3 || f[0] != "torch") continue;
                 double s = double.Parse(f[2], CultureInfo.InvariantCulture);
                 double? check = f.Length > 3 ? double.Parse(f[3], CultureInfo.InvariantCulture) : null;
-                Console.WriteLine($"  pytorch threads={threads} {f[1],-10} {Format(s)}");
+                Console.WriteLine($"  pytorch {threads} {f[1],-10} {Format(s)}");
                 if (!best.TryGetValue(f[1], out var r) || s < r.Seconds) best[f[1]] = new Result(s, threads, check);
             }
         }
