@@ -28,42 +28,32 @@ public static class Gemm
     }
 
     /// <summary>Single-precision GEMM.</summary>
-    public static unsafe void Multiply(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
-        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
-    {
-        GemmArguments.Validate(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
-        if (m == 0 || n == 0) return;
-        if (k == 0 || alpha == 0)
-        {
-            ScaleC(m, n, beta, c, ldc);
-            return;
-        }
-        fixed (float* pa = a, pb = b, pc = c)
-        {
-            var problem = new GemmProblem<float>(transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
-            GemmDriver<float>.Run(problem, GemmPaths.Resolve());
-        }
-    }
+    public static void Multiply(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc) =>
+        Run(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 
     /// <summary>Double-precision GEMM.</summary>
-    public static unsafe void Multiply(bool transposeA, bool transposeB, int m, int n, int k, double alpha,
-        ReadOnlySpan<double> a, int lda, ReadOnlySpan<double> b, int ldb, double beta, Span<double> c, int ldc)
+    public static void Multiply(bool transposeA, bool transposeB, int m, int n, int k, double alpha,
+        ReadOnlySpan<double> a, int lda, ReadOnlySpan<double> b, int ldb, double beta, Span<double> c, int ldc) =>
+        Run(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+
+    private static unsafe void Run<T>(bool transposeA, bool transposeB, int m, int n, int k, T alpha,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, T beta, Span<T> c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
     {
         GemmArguments.Validate(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
         if (m == 0 || n == 0) return;
-        if (k == 0 || alpha == 0)
+        if (k == 0 || alpha == T.Zero)
         {
             ScaleC(m, n, beta, c, ldc);
             return;
         }
-        fixed (double* pa = a, pb = b, pc = c)
+        fixed (T* pa = a, pb = b, pc = c)
         {
-            var problem = new GemmProblem<double>(transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
-            GemmDriver<double>.Run(problem, GemmPaths.Resolve());
+            var problem = new GemmProblem<T>(transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            GemmDriver<T>.Run(problem, GemmPaths.Resolve());
         }
     }
 
-    /// <summary>C ← β·C, the whole product when α = 0 or k = 0 (β = 0 clears C without reading it).</summary>
     private static void ScaleC<T>(int m, int n, T beta, Span<T> c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (beta == T.One) return;
