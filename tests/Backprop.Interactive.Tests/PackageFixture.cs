@@ -26,6 +26,13 @@ public sealed class PackageFixture : IDisposable
             if (code != 0) throw new InvalidOperationException($"dotnet pack {project} failed:\n{output}");
         }
         Package = Path.Combine(Feed, "Backprop.Interactive.0.1.0.nupkg");
+        // Every script below runs under Root. run.sh registers a user-level source named "backprop-local"
+        // pointing at some clone's artifacts/packages, which may hold an older 0.1.0: redefining that key
+        // here (the closest nuget.config wins for a key) makes it point at this build's feed instead.
+        File.WriteAllText(Path.Combine(Root, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration><packageSources><add key="backprop-local" value="{System.Security.SecurityElement.Escape(Feed)}" /></packageSources></configuration>
+            """);
     }
 
     public string Root { get; }

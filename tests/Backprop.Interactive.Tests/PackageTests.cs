@@ -52,10 +52,6 @@ public class PackageTests(PackageFixture package) : IClassFixture<PackageFixture
     public void A_CSharp_app_runs_the_extension_script_and_gets_html_for_our_types()
     {
         string dir = Directory.CreateDirectory(Path.Combine(package.Root, "cs")).FullName;
-        File.WriteAllText(Path.Combine(dir, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration><packageSources><add key="backprop-local" value="{package.Feed}" /></packageSources></configuration>
-            """);
         // The body of the extension script's C# cell, as the kernel would run it.
         string dib = package.ExtensionScript();
         string cell = dib[(dib.IndexOf("#!csharp", StringComparison.Ordinal) + "#!csharp".Length)..];
