@@ -125,7 +125,7 @@ public sealed class DecisionBoundary : HtmlView
         double cell = size / Resolution;
         double Sx(double x) => margin + (x - _x0) / (_x1 - _x0) * size;
         double Sy(double y) => margin + (_y1 - y) / (_y1 - _y0) * size;
-        var sb = new StringBuilder("<div class=\"bp-view bp-boundary\"><style>.bp-view{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;font-size:13px;color:#111;margin:6px 0}.bp-caption{margin:2px 0 6px;color:#333}</style>");
+        var sb = new StringBuilder("<div class=\"bp-view bp-boundary\"><style>" + ViewStyle.Base + "</style>");
         sb.Append("<div class=\"bp-caption\">").Append(HtmlText.Escape(ToText())).Append("</div>");
         sb.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{HtmlText.Px(size + 2 * margin)}\" height=\"{HtmlText.Px(size + 2 * margin)}\" viewBox=\"0 0 {HtmlText.Px(size + 2 * margin)} {HtmlText.Px(size + 2 * margin)}\">");
         // Heat map: runs of equal class and confidence level merge into one rectangle per row.

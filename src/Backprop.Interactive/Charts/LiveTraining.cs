@@ -93,7 +93,7 @@ public sealed class LiveTraining : HtmlView
     /// <inheritdoc/>
     public override void WriteHtml(TextWriter w)
     {
-        var sb = new StringBuilder("<div class=\"bp-view bp-live\"><style>.bp-live{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;font-size:13px;display:flex;gap:16px;align-items:center;border:1px solid #e2e8f0;border-radius:6px;padding:6px 10px;max-width:760px}")
+        var sb = new StringBuilder("<div class=\"bp-view bp-live\"><style>.bp-live{font-family:" + ViewStyle.Font + ";font-size:13px;display:flex;gap:16px;align-items:center;border:1px solid #e2e8f0;border-radius:6px;padding:6px 10px;max-width:760px}")
             .Append(".bp-live .bp-bar{width:180px;height:8px;background:#e2e8f0;border-radius:4px;overflow:hidden}.bp-live .bp-fill{height:100%;background:#2563eb}.bp-live .bp-stat{font-variant-numeric:tabular-nums;color:#1e293b}</style>");
         if (_last is null)
         {

@@ -64,7 +64,7 @@ public sealed class LossPlot : HtmlView
     /// <inheritdoc/>
     public override void WriteHtml(TextWriter w)
     {
-        var sb = new StringBuilder("<div class=\"bp-view bp-loss\"><style>.bp-view{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;font-size:13px;color:#111;margin:6px 0}.bp-caption{margin:2px 0 6px;color:#333}.bp-note{color:#64748b;font-size:12px}</style>");
+        var sb = new StringBuilder("<div class=\"bp-view bp-loss\"><style>" + ViewStyle.Base + ".bp-note{color:#64748b;font-size:12px}</style>");
         if (_history.Steps.Count == 0)
         {
             w.Write(sb.Append("<div class=\"bp-note\">No training steps recorded yet: nothing to plot.</div></div>").ToString());

@@ -64,8 +64,8 @@ public sealed class GraphView : HtmlView
     }
 
     private const string Styles =
-        "<style>.bp-view{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;font-size:13px;color:#111;margin:6px 0}" +
-        ".bp-caption{margin:2px 0 6px;color:#333}.bp-legend{display:flex;flex-wrap:wrap;gap:10px;font-size:12px;margin-bottom:6px;color:#333}" +
+        "<style>" + ViewStyle.Base +
+        ".bp-legend{display:flex;flex-wrap:wrap;gap:10px;font-size:12px;margin-bottom:6px;color:#333}" +
         ".bp-legend span{display:inline-flex;align-items:center;gap:4px}.bp-swatch{display:inline-block;width:12px;height:12px;border:1px solid #888;border-radius:2px}" +
         ".bp-graph svg{max-width:none;overflow:visible}.bp-graph .bp-scroll{overflow:auto;max-width:100%;border:1px solid #eee;border-radius:4px;background:#fff}</style>";
 

@@ -47,7 +47,7 @@ public abstract class HtmlView
     {
         writer.Write("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
         writer.Write(HtmlText.Escape(title));
-        writer.Write("</title><style>body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:24px;color:#111}</style></head><body>\n");
+        writer.Write("</title><style>body{font-family:" + ViewStyle.Font + ";margin:24px;color:#111}</style></head><body>\n");
         foreach (HtmlView view in views)
         {
             view.WriteHtml(writer);

@@ -6,8 +6,8 @@ namespace Backprop.Interactive.Tables;
 internal static class TableWriter
 {
     public const string Styles =
-        "<style>.bp-view{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;font-size:13px;color:#111;margin:6px 0}" +
-        ".bp-caption{margin:2px 0 6px;color:#333}.bp-table{border-collapse:collapse;font-variant-numeric:tabular-nums}" +
+        "<style>" + ViewStyle.Base +
+        ".bp-table{border-collapse:collapse;font-variant-numeric:tabular-nums}" +
         ".bp-table th,.bp-table td{border-bottom:1px solid #e5e7eb;padding:3px 10px;text-align:right;white-space:nowrap}" +
         ".bp-table th{background:#f8fafc;font-weight:600}.bp-table td.bp-l,.bp-table th.bp-l{text-align:left}" +
         ".bp-ok{color:#15803d;font-weight:600}.bp-bad{color:#b91c1c;font-weight:600}.bp-note{color:#64748b;font-size:12px;margin-top:4px}</style>";
