@@ -9,13 +9,20 @@ public sealed partial class Value
     /// Every value this one depends on, each once, ordered so that every parent comes before its
     /// children; this value is last. Iterative: a chain of millions of nodes does not touch the stack.
     /// </summary>
-    public IReadOnlyList<Value> TopologicalOrder() => BuildTopologicalOrder();
-
-    internal List<Value> BuildTopologicalOrder()
+    public IReadOnlyList<Value> TopologicalOrder()
     {
         List<Value> order = TopologicalSort.Order<Value, GraphAccess>(this);
         for (int i = 0; i < order.Count; i++) order[i]._topoIndex = i;
         return order;
+    }
+
+    /// <summary>The topological order into a pooled buffer (return it with <see cref="TopologicalSort.Return{TNode}"/>),
+    /// each node's <see cref="_topoIndex"/> set to its position.</summary>
+    private int FillTopologicalOrder(ref Value[] order)
+    {
+        int n = TopologicalSort.Order<Value, GraphAccess>(this, ref order);
+        for (int i = 0; i < n; i++) order[i]._topoIndex = i;
+        return n;
     }
 
     private struct GraphAccess : IGraphAccess<Value>
@@ -25,9 +32,10 @@ public sealed partial class Value
         public static ref int Mark(Value node) => ref node._mark;
     }
 
-    private Value ParentAt(int i) => _arity <= 2 ? (i == 0 ? _p0! : _p1!) : _pn![i];
+    // The i-th parent and ∂this/∂parent (see the field comments in Value.cs); i is in [0, _arity).
+    private Value ParentAt(int i) => _arity <= 2 ? (i == 0 ? (Value)_p0! : _p1!) : ((Value[])_p0!)[i];
 
-    private double LocalAt(int i) => _arity <= 2 ? (i == 0 ? _d0 : _d1) : _dn![i];
+    private double LocalAt(int i) => _arity <= 2 ? (i == 0 ? _d0 : _d1) : 1.0;
 
     /// <summary>
     /// Backpropagation: adds ∂this/∂v to <see cref="Grad"/> of every value v this one depends on
@@ -47,45 +55,82 @@ public sealed partial class Value
     /// <param name="detectAnomaly">Check every forward value and gradient contribution for NaN/∞.</param>
     public void Backward(double seed = 1.0, bool detectAnomaly = false)
     {
-        List<Value> order = BuildTopologicalOrder();
-        int n = order.Count;
-        if (detectAnomaly)
-        {
-            CheckForwardFinite(order);
-            if (!double.IsFinite(seed))
-                throw new NonFiniteValueException(this, $"Backward: the seed gradient is {Format(seed)}; expected a finite number.");
-        }
-
-        double[] g = ArrayPool<double>.Shared.Rent(n);
+        Value[] order = TopologicalSort.Rent<Value>();
+        int n = 0;
+        double[]? g = null;
         try
         {
+            n = FillTopologicalOrder(ref order);
+            if (detectAnomaly)
+            {
+                CheckForwardFinite(order.AsSpan(0, n));
+                if (!double.IsFinite(seed))
+                    throw new NonFiniteValueException(this, $"Backward: the seed gradient is {Format(seed)}; expected a finite number.");
+            }
+
+            // g[i] = ∂this/∂order[i] for this pass only; added to Grad at the end, so gradients accumulate
+            // across passes while each pass propagates only its own contributions.
+            g = ArrayPool<double>.Shared.Rent(n);
             Array.Clear(g, 0, n);
             g[n - 1] = seed;
-            for (int i = n - 1; i >= 0; i--)
-            {
-                Value node = order[i];
-                double gi = g[i];
-                for (int k = 0; k < node._arity; k++)
-                {
-                    Value parent = node.ParentAt(k);
-                    double contribution = node.LocalAt(k) * gi; // the chain rule, one link
-                    if (detectAnomaly && !double.IsFinite(contribution))
-                        throw new NonFiniteValueException(node,
-                            $"Backward: at node {node.DisplayName} (op '{node.Op}'), the local derivative " +
-                            $"∂{node.DisplayName}/∂{parent.DisplayName} = {Format(node.LocalAt(k))} times the incoming gradient " +
-                            $"{Format(gi)} gives {Format(contribution)}.");
-                    g[parent._topoIndex] += contribution;
-                }
-            }
+            if (detectAnomaly) PropagateChecked(order, n, g);
+            else Propagate(order, n, g);
             for (int i = 0; i < n; i++) order[i].Grad += g[i];
         }
         finally
         {
-            ArrayPool<double>.Shared.Return(g);
+            if (g is not null) ArrayPool<double>.Shared.Return(g);
+            TopologicalSort.Return(order, n);
         }
     }
 
-    private static void CheckForwardFinite(List<Value> order)
+    // The chain rule, one link at a time, children before parents: g[parent] += ∂node/∂parent · g[node].
+    private static void Propagate(Value[] order, int n, double[] g)
+    {
+        for (int i = n - 1; i >= 0; i--)
+        {
+            Value node = order[i];
+            double gi = g[i];
+            switch (node._arity)
+            {
+                case 0:
+                    break;
+                case 1:
+                    g[((Value)node._p0!)._topoIndex] += node._d0 * gi;
+                    break;
+                case 2:
+                    g[((Value)node._p0!)._topoIndex] += node._d0 * gi;
+                    g[node._p1!._topoIndex] += node._d1 * gi;
+                    break;
+                default: // a sum: every local derivative is 1
+                    foreach (Value parent in (Value[])node._p0!) g[parent._topoIndex] += gi;
+                    break;
+            }
+        }
+    }
+
+    // The same pass, checking every contribution for NaN/∞ (Backward's detectAnomaly).
+    private static void PropagateChecked(Value[] order, int n, double[] g)
+    {
+        for (int i = n - 1; i >= 0; i--)
+        {
+            Value node = order[i];
+            double gi = g[i];
+            for (int k = 0; k < node._arity; k++)
+            {
+                Value parent = node.ParentAt(k);
+                double contribution = node.LocalAt(k) * gi; // the chain rule, one link
+                if (!double.IsFinite(contribution))
+                    throw new NonFiniteValueException(node,
+                        $"Backward: at node {node.DisplayName} (op '{node.Op}'), the local derivative " +
+                        $"∂{node.DisplayName}/∂{parent.DisplayName} = {Format(node.LocalAt(k))} times the incoming gradient " +
+                        $"{Format(gi)} gives {Format(contribution)}.");
+                g[parent._topoIndex] += contribution;
+            }
+        }
+    }
+
+    private static void CheckForwardFinite(ReadOnlySpan<Value> order)
     {
         foreach (Value node in order)
         {
@@ -106,6 +151,16 @@ public sealed partial class Value
     /// <summary>Sets <see cref="Grad"/> to zero on this value and every value it depends on.</summary>
     public void ZeroGrad()
     {
-        foreach (Value v in BuildTopologicalOrder()) v.Grad = 0;
+        Value[] order = TopologicalSort.Rent<Value>();
+        int n = 0;
+        try
+        {
+            n = TopologicalSort.Order<Value, GraphAccess>(this, ref order);
+            for (int i = 0; i < n; i++) order[i].Grad = 0;
+        }
+        finally
+        {
+            TopologicalSort.Return(order, n);
+        }
     }
 }
