@@ -56,7 +56,7 @@ internal static class TopologicalSort
     /// </summary>
     public static int Order<TNode, TGraph>(TNode root, ref TNode[] order) where TNode : class where TGraph : struct, IGraphAccess<TNode>
     {
-        int stamp = Interlocked.Increment(ref s_traversal);
+        int stamp = NextStamp();
         Frame<TNode>[] stack = ArrayPool<Frame<TNode>>.Shared.Rent(64);
         int depth = 0, count = 0;
         try
@@ -103,7 +103,11 @@ internal static class TopologicalSort
         ArrayPool<TNode>.Shared.Return(buffer);
     }
 
-    private static void Grow<T>(ref T[] array, int used)
+    /// <summary>A stamp no earlier traversal used.</summary>
+    public static int NextStamp() => Interlocked.Increment(ref s_traversal);
+
+    /// <summary>Swaps a pooled array for a pooled one twice as long, keeping its first <paramref name="used"/> entries.</summary>
+    public static void Grow<T>(ref T[] array, int used)
     {
         T[] larger = ArrayPool<T>.Shared.Rent(array.Length * 2);
         Array.Copy(array, larger, used);

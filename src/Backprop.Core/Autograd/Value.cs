@@ -24,15 +24,19 @@ public sealed partial class Value
     // Parents and local derivatives, kept small: a training step of the demo MLP builds ~40k nodes.
     // Unary and binary ops hold them inline: parent _p0 with ∂this/∂_p0 = _d0, parent _p1 with _d1.
     // A sum of n > 2 values (the only n-ary op) holds its parents as a Value[] in _p0; each local
-    // derivative of a sum is 1, so none is stored. _arity says which form is in use.
+    // derivative of a sum is 1, so none is stored. The number of parents says which form is in use.
     private readonly object? _p0;
     private readonly Value? _p1;
     private readonly double _d0, _d1;
-    private readonly int _arity;
 
-    // Scratch for graph traversals (see Value.Graph.cs).
+    // The number of parents (low 30 bits) and the IsConstant / IsParameter flags (top two bits), one int.
+    private int _shape;
+    private const int ArityMask = (1 << 30) - 1, ConstantFlag = 1 << 30, ParameterFlag = 1 << 31;
+
+    // Scratch for graph traversals (see Value.Graph.cs): the traversal stamp, and ∂root/∂this during
+    // the current backward pass.
     internal int _mark;
-    internal int _topoIndex;
+    internal double _passGrad;
 
     /// <summary>Creates a leaf value (an input or a parameter).</summary>
     /// <param name="data">The number it holds.</param>
@@ -49,7 +53,7 @@ public sealed partial class Value
     {
         Data = data;
         Op = op;
-        _arity = arity;
+        _shape = arity;
         _p0 = p0; _d0 = d0;
         _p1 = p1; _d1 = d1;
         Id = Interlocked.Increment(ref s_nextId);
@@ -72,16 +76,24 @@ public sealed partial class Value
 
     /// <summary>True for a trainable parameter (weights and biases); set by <see cref="Scalar.Neuron"/>
     /// and by <see cref="Parameter(double, string?)"/>. Views colour parameters differently from inputs.</summary>
-    public bool IsParameter { get; set; }
+    public bool IsParameter
+    {
+        get => (_shape & ParameterFlag) != 0;
+        set => _shape = value ? _shape | ParameterFlag : _shape & ~ParameterFlag;
+    }
 
     /// <summary>True for a constant folded into an expression (the 3 in <c>3 * x</c>).</summary>
-    public bool IsConstant { get; private init; }
+    public bool IsConstant
+    {
+        get => (_shape & ConstantFlag) != 0;
+        private init => _shape = value ? _shape | ConstantFlag : _shape & ~ConstantFlag;
+    }
 
     /// <summary>True when this value was not computed from other values.</summary>
-    public bool IsLeaf => _arity == 0;
+    public bool IsLeaf => ParentCount == 0;
 
     /// <summary>How many parents this value has (0 for a leaf).</summary>
-    public int ParentCount => _arity;
+    public int ParentCount => _shape & ArityMask;
 
     /// <summary>The <paramref name="index"/>-th value this one was computed from.</summary>
     public Value GetParent(int index)
@@ -104,8 +116,8 @@ public sealed partial class Value
     {
         get
         {
-            var parents = new Value[_arity];
-            for (int i = 0; i < _arity; i++) parents[i] = GetParent(i);
+            var parents = new Value[ParentCount];
+            for (int i = 0; i < ParentCount; i++) parents[i] = GetParent(i);
             return parents;
         }
     }
@@ -115,8 +127,8 @@ public sealed partial class Value
     {
         get
         {
-            var locals = new double[_arity];
-            for (int i = 0; i < _arity; i++) locals[i] = GetLocalGradient(i);
+            var locals = new double[ParentCount];
+            for (int i = 0; i < ParentCount; i++) locals[i] = GetLocalGradient(i);
             return locals;
         }
     }
@@ -143,9 +155,9 @@ public sealed partial class Value
 
     private void CheckParentIndex(int index)
     {
-        if ((uint)index >= (uint)_arity)
+        if ((uint)index >= (uint)ParentCount)
             throw new ArgumentOutOfRangeException(nameof(index), index,
-                $"Value {DisplayName} has {_arity} parent(s); expected an index in [0, {_arity}).");
+                $"Value {DisplayName} has {ParentCount} parent(s); expected an index in [0, {ParentCount}).");
     }
 
     // ---- node construction: every op goes through one of these -------------------------------
@@ -163,6 +175,8 @@ public sealed partial class Value
     internal static Value NarySum(string op, double data, Value[] parents)
     {
         if (NoGrad.IsActive) return new Value(data);
+        if (parents.Length > ArityMask)
+            throw new ArgumentException($"{op}: expected at most {ArityMask} operands, got {parents.Length}.", nameof(parents));
         return parents.Length switch
         {
             0 => new Value(data),
