@@ -1,7 +1,9 @@
+using System.Buffers;
+
 namespace Backprop;
 
 /// <summary>How the shared traversal reads a graph node type (implemented by a struct per node type, so
-/// each instantiation of <see cref="TopologicalSort.Order{TNode, TGraph}"/> is specialised and inlined).</summary>
+/// each instantiation of <see cref="TopologicalSort.Order{TNode, TGraph}(TNode)"/> is specialised and inlined).</summary>
 internal interface IGraphAccess<TNode> where TNode : class
 {
     /// <summary>Number of parents of <paramref name="node"/>.</summary>
@@ -27,36 +29,90 @@ internal static class TopologicalSort
 
     /// <summary>
     /// Every node <paramref name="root"/> depends on, each once, parents before children, the root last.
-    /// Iterative depth-first search with an explicit stack: a chain of millions of nodes does not touch the
-    /// call stack. Nodes are marked with a fresh stamp instead of a visited set.
     /// </summary>
     public static List<TNode> Order<TNode, TGraph>(TNode root) where TNode : class where TGraph : struct, IGraphAccess<TNode>
     {
-        int stamp = Interlocked.Increment(ref s_traversal);
-        var order = new List<TNode>();
-        var stack = new Frame<TNode>[16];
-        int depth = 0;
-        TGraph.Mark(root) = stamp;
-        stack[depth++] = new Frame<TNode> { Node = root };
-        while (depth > 0)
+        TNode[] buffer = Rent<TNode>();
+        int count = 0;
+        try
         {
-            ref Frame<TNode> top = ref stack[depth - 1];
-            if (top.Next < TGraph.ParentCount(top.Node))
+            count = Order<TNode, TGraph>(root, ref buffer);
+            var order = new List<TNode>(count);
+            order.AddRange(buffer.AsSpan(0, count));
+            return order;
+        }
+        finally
+        {
+            Return(buffer, count);
+        }
+    }
+
+    /// <summary>
+    /// Writes the topological order of <paramref name="root"/>'s graph to <paramref name="order"/>[0..count)
+    /// and returns count. <paramref name="order"/> comes from <see cref="Rent{TNode}"/>; when the graph does not
+    /// fit, it is swapped for a larger pooled array. Iterative depth-first search with an explicit (pooled)
+    /// stack: a chain of millions of nodes does not touch the call stack. Nodes are marked with a fresh stamp
+    /// instead of a visited set.
+    /// </summary>
+    public static int Order<TNode, TGraph>(TNode root, ref TNode[] order) where TNode : class where TGraph : struct, IGraphAccess<TNode>
+    {
+        int stamp = NextStamp();
+        Frame<TNode>[] stack = ArrayPool<Frame<TNode>>.Shared.Rent(64);
+        int depth = 0, count = 0;
+        try
+        {
+            TGraph.Mark(root) = stamp;
+            stack[depth++] = new Frame<TNode> { Node = root };
+            while (depth > 0)
             {
-                TNode parent = TGraph.Parent(top.Node, top.Next++);
-                if (TGraph.Mark(parent) != stamp)
+                ref Frame<TNode> top = ref stack[depth - 1];
+                if (top.Next < TGraph.ParentCount(top.Node))
                 {
-                    TGraph.Mark(parent) = stamp;
-                    if (depth == stack.Length) Array.Resize(ref stack, depth * 2);
-                    stack[depth++] = new Frame<TNode> { Node = parent };
+                    TNode parent = TGraph.Parent(top.Node, top.Next++);
+                    if (TGraph.Mark(parent) != stamp)
+                    {
+                        TGraph.Mark(parent) = stamp;
+                        if (depth == stack.Length) Grow(ref stack, depth);
+                        stack[depth++] = new Frame<TNode> { Node = parent };
+                    }
+                }
+                else
+                {
+                    if (count == order.Length) Grow(ref order, count);
+                    order[count++] = top.Node;
+                    depth--;
                 }
             }
-            else
-            {
-                order.Add(top.Node);
-                stack[--depth] = default;
-            }
+            return count;
         }
-        return order;
+        finally
+        {
+            // Frames below depth were overwritten or popped; clear what a throw could have left behind.
+            Array.Clear(stack, 0, stack.Length);
+            ArrayPool<Frame<TNode>>.Shared.Return(stack);
+        }
+    }
+
+    /// <summary>A pooled buffer for <see cref="Order{TNode, TGraph}(TNode, ref TNode[])"/>.</summary>
+    public static TNode[] Rent<TNode>() where TNode : class => ArrayPool<TNode>.Shared.Rent(1024);
+
+    /// <summary>Clears the first <paramref name="count"/> entries (so the pool keeps no graph alive) and returns the buffer.</summary>
+    public static void Return<TNode>(TNode[] buffer, int count) where TNode : class
+    {
+        Array.Clear(buffer, 0, count);
+        ArrayPool<TNode>.Shared.Return(buffer);
+    }
+
+    /// <summary>A stamp no earlier traversal used.</summary>
+    public static int NextStamp() => Interlocked.Increment(ref s_traversal);
+
+    /// <summary>Swaps a pooled array for a pooled one twice as long, keeping its first <paramref name="used"/> entries.</summary>
+    public static void Grow<T>(ref T[] array, int used)
+    {
+        T[] larger = ArrayPool<T>.Shared.Rent(array.Length * 2);
+        Array.Copy(array, larger, used);
+        Array.Clear(array, 0, used);
+        ArrayPool<T>.Shared.Return(array);
+        array = larger;
     }
 }

@@ -113,21 +113,29 @@ public sealed partial class Value
     public static Value Sum(IEnumerable<Value> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var parents = values.ToArray();
-        if (parents.Length == 0) return Constant(0.0);
-        double total = 0;
-        var locals = new double[parents.Length];
-        for (int i = 0; i < parents.Length; i++)
-        {
-            ArgumentNullException.ThrowIfNull(parents[i], $"{nameof(values)}[{i}]");
-            total += parents[i].Data;
-            locals[i] = 1.0;
-        }
-        return Nary("sum", total, parents, locals);
+        return SumOf(values.ToArray()); // a copy: the caller may change its collection afterwards
     }
 
     /// <summary>Σ xᵢ as one node.</summary>
     public static Value Sum(params Value[] values) => Sum((IEnumerable<Value>)values);
+
+    /// <summary>Σ terms as one node that takes ownership of <paramref name="terms"/> (no copy): for
+    /// callers that build the array themselves and never touch it again, such as a neuron's preactivation.</summary>
+    internal static Value SumOf(Value[] terms)
+    {
+        if (terms.Length == 0) return Constant(0.0);
+        double total = 0;
+        for (int i = 0; i < terms.Length; i++)
+        {
+            Value? term = terms[i];
+            if (term is null) ThrowNullTerm(i);
+            total += term.Data;
+        }
+        return NarySum("sum", total, terms);
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowNullTerm(int index) => throw new ArgumentNullException($"values[{index}]");
 
     internal static double SigmoidOf(double x)
     {

@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Backprop;
 
 // The backward pass: topological order without recursion, then the chain rule one link at a time.
@@ -9,25 +7,19 @@ public sealed partial class Value
     /// Every value this one depends on, each once, ordered so that every parent comes before its
     /// children; this value is last. Iterative: a chain of millions of nodes does not touch the stack.
     /// </summary>
-    public IReadOnlyList<Value> TopologicalOrder() => BuildTopologicalOrder();
-
-    internal List<Value> BuildTopologicalOrder()
-    {
-        List<Value> order = TopologicalSort.Order<Value, GraphAccess>(this);
-        for (int i = 0; i < order.Count; i++) order[i]._topoIndex = i;
-        return order;
-    }
+    public IReadOnlyList<Value> TopologicalOrder() => TopologicalSort.Order<Value, GraphAccess>(this);
 
     private struct GraphAccess : IGraphAccess<Value>
     {
-        public static int ParentCount(Value node) => node._arity;
+        public static int ParentCount(Value node) => node.ParentCount;
         public static Value Parent(Value node, int index) => node.ParentAt(index);
         public static ref int Mark(Value node) => ref node._mark;
     }
 
-    private Value ParentAt(int i) => _arity <= 2 ? (i == 0 ? _p0! : _p1!) : _pn![i];
+    // The i-th parent and ∂this/∂parent (see the field comments in Value.cs); i is in [0, ParentCount).
+    private Value ParentAt(int i) => ParentCount <= 2 ? (i == 0 ? (Value)_p0! : _p1!) : ((Value[])_p0!)[i];
 
-    private double LocalAt(int i) => _arity <= 2 ? (i == 0 ? _d0 : _d1) : _dn![i];
+    private double LocalAt(int i) => ParentCount <= 2 ? (i == 0 ? _d0 : _d1) : 1.0;
 
     /// <summary>
     /// Backpropagation: adds ∂this/∂v to <see cref="Grad"/> of every value v this one depends on
@@ -47,45 +39,135 @@ public sealed partial class Value
     /// <param name="detectAnomaly">Check every forward value and gradient contribution for NaN/∞.</param>
     public void Backward(double seed = 1.0, bool detectAnomaly = false)
     {
-        List<Value> order = BuildTopologicalOrder();
-        int n = order.Count;
-        if (detectAnomaly)
-        {
-            CheckForwardFinite(order);
-            if (!double.IsFinite(seed))
-                throw new NonFiniteValueException(this, $"Backward: the seed gradient is {Format(seed)}; expected a finite number.");
-        }
-
-        double[] g = ArrayPool<double>.Shared.Rent(n);
+        Value[] order = TopologicalSort.Rent<Value>();
+        int n = 0;
         try
         {
-            Array.Clear(g, 0, n);
-            g[n - 1] = seed;
-            for (int i = n - 1; i >= 0; i--)
+            // Every node's _passGrad (∂this/∂node for this pass only) starts at 0. Only at the end is it
+            // added to Grad, so gradients accumulate across passes while each pass propagates its own.
+            n = OrderForBackward(ref order);
+            if (detectAnomaly)
             {
-                Value node = order[i];
-                double gi = g[i];
-                for (int k = 0; k < node._arity; k++)
-                {
-                    Value parent = node.ParentAt(k);
-                    double contribution = node.LocalAt(k) * gi; // the chain rule, one link
-                    if (detectAnomaly && !double.IsFinite(contribution))
-                        throw new NonFiniteValueException(node,
-                            $"Backward: at node {node.DisplayName} (op '{node.Op}'), the local derivative " +
-                            $"∂{node.DisplayName}/∂{parent.DisplayName} = {Format(node.LocalAt(k))} times the incoming gradient " +
-                            $"{Format(gi)} gives {Format(contribution)}.");
-                    g[parent._topoIndex] += contribution;
-                }
+                CheckForwardFinite(order.AsSpan(0, n));
+                if (!double.IsFinite(seed))
+                    throw new NonFiniteValueException(this, $"Backward: the seed gradient is {Format(seed)}; expected a finite number.");
+                _passGrad = seed;
+                PropagateChecked(order.AsSpan(0, n));
+                for (int i = 0; i < n; i++) order[i].Grad += order[i]._passGrad;
             }
-            for (int i = 0; i < n; i++) order[i].Grad += g[i];
+            else
+            {
+                _passGrad = seed;
+                Propagate(order.AsSpan(0, n));
+            }
         }
         finally
         {
-            ArrayPool<double>.Shared.Return(g);
+            TopologicalSort.Return(order, n);
         }
     }
 
-    private static void CheckForwardFinite(List<Value> order)
+    private struct Frame
+    {
+        public Value Node;
+        public int Next;
+    }
+
+    // TopologicalSort.Order specialised for the backward pass (the hot path of training): the same
+    // depth-first post-order, with each node's _passGrad reset to 0 as it is first reached, saving a
+    // separate pass over the ~40k nodes of a training step.
+    private int OrderForBackward(ref Value[] order)
+    {
+        int stamp = TopologicalSort.NextStamp();
+        Frame[] stack = System.Buffers.ArrayPool<Frame>.Shared.Rent(64);
+        int depth = 0, count = 0;
+        try
+        {
+            _mark = stamp;
+            _passGrad = 0;
+            stack[depth++].Node = this;
+            while (depth > 0)
+            {
+                ref Frame top = ref stack[depth - 1];
+                Value node = top.Node;
+                int arity = node.ParentCount;
+                if (top.Next < arity)
+                {
+                    int k = top.Next++;
+                    Value parent = arity <= 2 ? (k == 0 ? (Value)node._p0! : node._p1!) : ((Value[])node._p0!)[k];
+                    if (parent._mark != stamp)
+                    {
+                        parent._mark = stamp;
+                        parent._passGrad = 0;
+                        if (depth == stack.Length) TopologicalSort.Grow(ref stack, depth);
+                        stack[depth++] = new Frame { Node = parent };
+                    }
+                }
+                else
+                {
+                    if (count == order.Length) TopologicalSort.Grow(ref order, count);
+                    order[count++] = node;
+                    depth--;
+                }
+            }
+            return count;
+        }
+        finally
+        {
+            Array.Clear(stack);
+            System.Buffers.ArrayPool<Frame>.Shared.Return(stack);
+        }
+    }
+
+    // The chain rule, one link at a time, children before parents: parent._passGrad += ∂node/∂parent · node._passGrad.
+    // A node's _passGrad is complete once all its children are done, so it joins Grad right away.
+    private static void Propagate(ReadOnlySpan<Value> order)
+    {
+        for (int i = order.Length - 1; i >= 0; i--)
+        {
+            Value node = order[i];
+            double g = node._passGrad;
+            node.Grad += g;
+            switch (node.ParentCount)
+            {
+                case 0:
+                    break;
+                case 1:
+                    ((Value)node._p0!)._passGrad += node._d0 * g;
+                    break;
+                case 2:
+                    ((Value)node._p0!)._passGrad += node._d0 * g;
+                    node._p1!._passGrad += node._d1 * g;
+                    break;
+                default: // a sum: every local derivative is 1
+                    foreach (Value parent in (Value[])node._p0!) parent._passGrad += g;
+                    break;
+            }
+        }
+    }
+
+    // The same pass, checking every contribution for NaN/∞ (Backward's detectAnomaly); Grad is left alone.
+    private static void PropagateChecked(ReadOnlySpan<Value> order)
+    {
+        for (int i = order.Length - 1; i >= 0; i--)
+        {
+            Value node = order[i];
+            double g = node._passGrad;
+            for (int k = 0; k < node.ParentCount; k++)
+            {
+                Value parent = node.ParentAt(k);
+                double contribution = node.LocalAt(k) * g; // the chain rule, one link
+                if (!double.IsFinite(contribution))
+                    throw new NonFiniteValueException(node,
+                        $"Backward: at node {node.DisplayName} (op '{node.Op}'), the local derivative " +
+                        $"∂{node.DisplayName}/∂{parent.DisplayName} = {Format(node.LocalAt(k))} times the incoming gradient " +
+                        $"{Format(g)} gives {Format(contribution)}.");
+                parent._passGrad += contribution;
+            }
+        }
+    }
+
+    private static void CheckForwardFinite(ReadOnlySpan<Value> order)
     {
         foreach (Value node in order)
         {
@@ -93,7 +175,7 @@ public sealed partial class Value
             if (node.IsLeaf)
                 throw new NonFiniteValueException(node, $"Forward: the leaf {node.DisplayName} holds {Format(node.Data)}.");
             bool parentsFinite = true;
-            for (int k = 0; k < node._arity; k++) parentsFinite &= double.IsFinite(node.ParentAt(k).Data);
+            for (int k = 0; k < node.ParentCount; k++) parentsFinite &= double.IsFinite(node.ParentAt(k).Data);
             if (parentsFinite)
             {
                 var inputs = string.Join(", ", node.Parents.Select(p => $"{p.DisplayName} = {Format(p.Data)}"));
@@ -106,6 +188,16 @@ public sealed partial class Value
     /// <summary>Sets <see cref="Grad"/> to zero on this value and every value it depends on.</summary>
     public void ZeroGrad()
     {
-        foreach (Value v in BuildTopologicalOrder()) v.Grad = 0;
+        Value[] order = TopologicalSort.Rent<Value>();
+        int n = 0;
+        try
+        {
+            n = TopologicalSort.Order<Value, GraphAccess>(this, ref order);
+            for (int i = 0; i < n; i++) order[i].Grad = 0;
+        }
+        finally
+        {
+            TopologicalSort.Return(order, n);
+        }
     }
 }

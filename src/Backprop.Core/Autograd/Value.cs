@@ -21,17 +21,22 @@ public sealed partial class Value
 {
     private static long s_nextId;
 
-    // Parents and local derivatives: inline for the (common) unary and binary ops,
-    // arrays for n-ary ones such as Sum. _arity says which are in use.
-    private readonly Value? _p0, _p1;
+    // Parents and local derivatives, kept small: a training step of the demo MLP builds ~40k nodes.
+    // Unary and binary ops hold them inline: parent _p0 with ∂this/∂_p0 = _d0, parent _p1 with _d1.
+    // A sum of n > 2 values (the only n-ary op) holds its parents as a Value[] in _p0; each local
+    // derivative of a sum is 1, so none is stored. The number of parents says which form is in use.
+    private readonly object? _p0;
+    private readonly Value? _p1;
     private readonly double _d0, _d1;
-    private readonly Value[]? _pn;
-    private readonly double[]? _dn;
-    private readonly int _arity;
 
-    // Scratch for graph traversals (see Value.Graph.cs).
+    // The number of parents (low 30 bits) and the IsConstant / IsParameter flags (top two bits), one int.
+    private int _shape;
+    private const int ArityMask = (1 << 30) - 1, ConstantFlag = 1 << 30, ParameterFlag = 1 << 31;
+
+    // Scratch for graph traversals (see Value.Graph.cs): the traversal stamp, and ∂root/∂this during
+    // the current backward pass.
     internal int _mark;
-    internal int _topoIndex;
+    internal double _passGrad;
 
     /// <summary>Creates a leaf value (an input or a parameter).</summary>
     /// <param name="data">The number it holds.</param>
@@ -44,14 +49,13 @@ public sealed partial class Value
         Id = Interlocked.Increment(ref s_nextId);
     }
 
-    private Value(double data, string op, int arity, Value? p0, double d0, Value? p1, double d1, Value[]? pn, double[]? dn)
+    private Value(double data, string op, int arity, object? p0, double d0, Value? p1, double d1)
     {
         Data = data;
         Op = op;
-        _arity = arity;
+        _shape = arity;
         _p0 = p0; _d0 = d0;
         _p1 = p1; _d1 = d1;
-        _pn = pn; _dn = dn;
         Id = Interlocked.Increment(ref s_nextId);
     }
 
@@ -72,27 +76,30 @@ public sealed partial class Value
 
     /// <summary>True for a trainable parameter (weights and biases); set by <see cref="Scalar.Neuron"/>
     /// and by <see cref="Parameter(double, string?)"/>. Views colour parameters differently from inputs.</summary>
-    public bool IsParameter { get; set; }
+    public bool IsParameter
+    {
+        get => (_shape & ParameterFlag) != 0;
+        set => _shape = value ? _shape | ParameterFlag : _shape & ~ParameterFlag;
+    }
 
     /// <summary>True for a constant folded into an expression (the 3 in <c>3 * x</c>).</summary>
-    public bool IsConstant { get; private init; }
+    public bool IsConstant
+    {
+        get => (_shape & ConstantFlag) != 0;
+        private init => _shape = value ? _shape | ConstantFlag : _shape & ~ConstantFlag;
+    }
 
     /// <summary>True when this value was not computed from other values.</summary>
-    public bool IsLeaf => _arity == 0;
+    public bool IsLeaf => ParentCount == 0;
 
     /// <summary>How many parents this value has (0 for a leaf).</summary>
-    public int ParentCount => _arity;
+    public int ParentCount => _shape & ArityMask;
 
     /// <summary>The <paramref name="index"/>-th value this one was computed from.</summary>
     public Value GetParent(int index)
     {
         CheckParentIndex(index);
-        return _arity switch
-        {
-            1 or 2 when index == 0 => _p0!,
-            2 => _p1!,
-            _ => _pn![index],
-        };
+        return ParentAt(index);
     }
 
     /// <summary>The local derivative ∂this/∂parent for the <paramref name="index"/>-th parent,
@@ -100,12 +107,7 @@ public sealed partial class Value
     public double GetLocalGradient(int index)
     {
         CheckParentIndex(index);
-        return _arity switch
-        {
-            1 or 2 when index == 0 => _d0,
-            2 => _d1,
-            _ => _dn![index],
-        };
+        return LocalAt(index);
     }
 
     /// <summary>The values this one was computed from, in operand order (a value used twice, as in
@@ -114,8 +116,8 @@ public sealed partial class Value
     {
         get
         {
-            var parents = new Value[_arity];
-            for (int i = 0; i < _arity; i++) parents[i] = GetParent(i);
+            var parents = new Value[ParentCount];
+            for (int i = 0; i < ParentCount; i++) parents[i] = GetParent(i);
             return parents;
         }
     }
@@ -125,8 +127,8 @@ public sealed partial class Value
     {
         get
         {
-            var locals = new double[_arity];
-            for (int i = 0; i < _arity; i++) locals[i] = GetLocalGradient(i);
+            var locals = new double[ParentCount];
+            for (int i = 0; i < ParentCount; i++) locals[i] = GetLocalGradient(i);
             return locals;
         }
     }
@@ -153,31 +155,34 @@ public sealed partial class Value
 
     private void CheckParentIndex(int index)
     {
-        if ((uint)index >= (uint)_arity)
+        if ((uint)index >= (uint)ParentCount)
             throw new ArgumentOutOfRangeException(nameof(index), index,
-                $"Value {DisplayName} has {_arity} parent(s); expected an index in [0, {_arity}).");
+                $"Value {DisplayName} has {ParentCount} parent(s); expected an index in [0, {ParentCount}).");
     }
 
     // ---- node construction: every op goes through one of these -------------------------------
 
     /// <summary>A node with one parent and local derivative ∂result/∂x = <paramref name="dx"/>.</summary>
     internal static Value Unary(string op, double data, Value x, double dx) =>
-        NoGrad.IsActive ? new Value(data) : new Value(data, op, 1, x, dx, null, 0, null, null);
+        NoGrad.IsActive ? new Value(data) : new Value(data, op, 1, x, dx, null, 0);
 
     /// <summary>A node with two parents and their local derivatives.</summary>
     internal static Value Binary(string op, double data, Value a, double da, Value b, double db) =>
-        NoGrad.IsActive ? new Value(data) : new Value(data, op, 2, a, da, b, db, null, null);
+        NoGrad.IsActive ? new Value(data) : new Value(data, op, 2, a, da, b, db);
 
-    /// <summary>A node with any number of parents; the arrays are owned by the node afterwards.</summary>
-    internal static Value Nary(string op, double data, Value[] parents, double[] locals)
+    /// <summary>A sum node over any number of parents, each with local derivative 1; the array is owned
+    /// by the node afterwards (the caller must not change it).</summary>
+    internal static Value NarySum(string op, double data, Value[] parents)
     {
         if (NoGrad.IsActive) return new Value(data);
+        if (parents.Length > ArityMask)
+            throw new ArgumentException($"{op}: expected at most {ArityMask} operands, got {parents.Length}.", nameof(parents));
         return parents.Length switch
         {
             0 => new Value(data),
-            1 => new Value(data, op, 1, parents[0], locals[0], null, 0, null, null),
-            2 => new Value(data, op, 2, parents[0], locals[0], parents[1], locals[1], null, null),
-            _ => new Value(data, op, parents.Length, null, 0, null, 0, parents, locals),
+            1 => new Value(data, op, 1, parents[0], 1.0, null, 0),
+            2 => new Value(data, op, 2, parents[0], 1.0, parents[1], 1.0),
+            _ => new Value(data, op, parents.Length, parents, 0, null, 0),
         };
     }
 }

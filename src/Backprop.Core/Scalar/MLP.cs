@@ -57,9 +57,14 @@ public sealed class MLP : ScalarModule
     {
         ArgumentNullException.ThrowIfNull(x);
         var inputs = new Value[x.Length];
-        for (int i = 0; i < x.Length; i++) inputs[i] = new Value(x[i], $"x{i}");
+        for (int i = 0; i < x.Length; i++) inputs[i] = new Value(x[i], InputLabel(i));
         return Forward(inputs);
     }
+
+    // "x0", "x1", …: made once for the usual small input counts, not per sample.
+    private static readonly string[] s_inputLabels = [.. Enumerable.Range(0, 16).Select(i => $"x{i}")];
+
+    private static string InputLabel(int i) => i < s_inputLabels.Length ? s_inputLabels[i] : $"x{i}";
 
     /// <summary>The single output of a one-output network.</summary>
     public Value Predict(params double[] x)

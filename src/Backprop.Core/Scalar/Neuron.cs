@@ -42,11 +42,15 @@ public sealed class Neuron : ScalarModule
     public Value Preactivation(IReadOnlyList<Value> x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        CheckInputCount($"Neuron {Name}", Weights.Length, x.Count);
-        var terms = new Value[Weights.Length + 1];
-        for (int i = 0; i < Weights.Length; i++) terms[i] = Weights[i] * x[i];
+        Value[] w = Weights;
+        if (x.Count != w.Length) CheckInputCount($"Neuron {Name}", w.Length, x.Count);
+        var terms = new Value[w.Length + 1];
+        if (x is Value[] xs)
+            for (int i = 0; i < w.Length; i++) terms[i] = w[i] * xs[i];
+        else
+            for (int i = 0; i < w.Length; i++) terms[i] = w[i] * x[i];
         terms[^1] = Bias;
-        return Value.Sum(terms);
+        return Value.SumOf(terms); // the sum node owns terms
     }
 
     /// <summary>a = f(z).</summary>

@@ -9,7 +9,7 @@ public static class ScalarLosses
         CheckPairs("MSE", predictions, targets.Count);
         var terms = new Value[predictions.Count];
         for (int i = 0; i < terms.Length; i++) terms[i] = (predictions[i] - targets[i]).Pow(2);
-        Value sum = Value.Sum(terms);
+        Value sum = Value.SumOf(terms);
         return half ? 0.5 * sum : sum / terms.Length;
     }
 
@@ -24,7 +24,7 @@ public static class ScalarLosses
                 throw new ArgumentException($"Hinge: expected labels −1 or +1, got {labels[i]} at index {i}.", nameof(labels));
             terms[i] = (1.0 - labels[i] * scores[i]).Relu();
         }
-        return Value.Sum(terms) / terms.Length;
+        return Value.SumOf(terms) / terms.Length;
     }
 
     /// <summary>L2 penalty α·Σ p² over parameters.</summary>
@@ -33,7 +33,7 @@ public static class ScalarLosses
         ArgumentNullException.ThrowIfNull(parameters);
         var squares = new Value[parameters.Count];
         for (int i = 0; i < squares.Length; i++) squares[i] = parameters[i] * parameters[i];
-        return alpha * Value.Sum(squares);
+        return alpha * Value.SumOf(squares);
     }
 
     private static void CheckPairs(string op, IReadOnlyList<Value> predictions, int targets)

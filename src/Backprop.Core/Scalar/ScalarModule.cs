@@ -12,7 +12,8 @@ public abstract class ScalarModule
     /// <summary>Sets every parameter's gradient to zero; call before each <c>Backward()</c>.</summary>
     public void ZeroGrad()
     {
-        foreach (Value p in Parameters()) p.Grad = 0;
+        IReadOnlyList<Value> parameters = Parameters();
+        for (int i = 0; i < parameters.Count; i++) parameters[i].Grad = 0;
     }
 
     /// <summary>One plain gradient-descent step: w ← w − η·∂L/∂w for every parameter.</summary>
@@ -21,7 +22,12 @@ public abstract class ScalarModule
     {
         if (!double.IsFinite(learningRate))
             throw new ArgumentException($"Step: expected a finite learning rate, got {learningRate}.", nameof(learningRate));
-        foreach (Value p in Parameters()) p.Data -= learningRate * p.Grad;
+        IReadOnlyList<Value> parameters = Parameters();
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            Value p = parameters[i];
+            p.Data -= learningRate * p.Grad;
+        }
     }
 
     internal static void CheckInputCount(string who, int expected, int actual)
