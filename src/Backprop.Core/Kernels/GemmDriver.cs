@@ -10,9 +10,18 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
     /// <summary>Products with m·n·k at or above this (64³) are split across cores.</summary>
     public const long ParallelThreshold = 64L * 64 * 64;
 
-    /// <summary>Runs <paramref name="problem"/> (k ≥ 1, α ≠ 0, m, n ≥ 1) on the micro-kernel family <paramref name="path"/>.</summary>
-    public static void Run(in GemmProblem<T> problem, GemmPath path)
+    /// <summary>
+    /// Runs <paramref name="problem"/> (k ≥ 1, α ≠ 0, m, n ≥ 1): small products directly, the others
+    /// packed, on the micro-kernel family <paramref name="path"/>.
+    /// </summary>
+    public static void Run(in GemmProblem<T> problem, GemmPath path, GemmStrategy strategy)
     {
+        if (strategy == GemmStrategy.Direct ||
+            (strategy == GemmStrategy.Auto && (long)problem.M * problem.N * problem.K <= GemmDirect<T>.Threshold))
+        {
+            GemmDirect<T>.Run(problem, vector: path != GemmPath.Scalar);
+            return;
+        }
         switch (path)
         {
             case GemmPath.Avx512: Split<Avx512MicroKernel<T>>(problem); break;
