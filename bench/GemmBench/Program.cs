@@ -5,6 +5,7 @@
 // x·Wᵀ with β = 1, ∂x = δ·W, ∂W = δᵀ·x); --set tiny: the 2-16-16-1 MLP at batch 100.
 // --baseline DIR: also loads DIR/Backprop.Core.dll (a build of another commit) and times it in the
 // same process, interleaved with the current build, round by round (same-process A/B).
+// --strategies: also times the current build with the packed and the direct strategy forced.
 // Single-core figures: run under `taskset -c 0` (Environment.ProcessorCount follows the affinity mask).
 // Columns: best wall-clock GFLOP/s, median wall-clock GFLOP/s, and GFLOP per CPU-second of the
 // process (on a machine shared with other jobs, the wall figures drop while the CPU figure estimates
@@ -28,6 +29,8 @@ if (args.Contains("--peak"))
     Parallel.For(0, perThread.Length, t => perThread[t] = Peak.SingleCoreGflops());
     Console.WriteLine($"FMA peak, {perThread.Length} threads at once: wall {string.Join(" + ", perThread.Select(g => g.Wall.ToString("F1")))} GFLOP/s, " +
         $"per thread CPU-second {string.Join(" + ", perThread.Select(g => g.Cpu.ToString("F1")))}");
+    var (tile6x16, tile4x24) = TileLoop.Gflops();
+    Console.WriteLine($"register tiles in L1, one thread: 6x16 {tile6x16:F1}, 4x24 {tile4x24:F1} GFLOP per thread CPU-second");
     return;
 }
 
@@ -44,6 +47,21 @@ if (set is "tiny" or "all")
     shapes.AddRange(LinearCalls("tiny", [2, 16, 16, 1], 100));
 
 var variants = new List<(string Name, Sgemm Run)> { ("current", Gemm.Multiply) };
+if (args.Contains("--strategies"))
+{
+    // Gemm.ForcedStrategy is internal (a test hook): set through reflection, per call, on this thread.
+    var property = typeof(Gemm).GetProperty("ForcedStrategy", BindingFlags.NonPublic | BindingFlags.Static)!;
+    foreach (string strategy in new[] { "Packed", "Direct" })
+    {
+        object forced = Enum.Parse(property.PropertyType, strategy), auto = Enum.ToObject(property.PropertyType, 0);
+        variants.Add((strategy.ToLowerInvariant(), (ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) =>
+        {
+            property.SetValue(null, forced);
+            Gemm.Multiply(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            property.SetValue(null, auto);
+        }));
+    }
+}
 if (baselineDir is not null)
 {
     var context = new AssemblyLoadContext("baseline", isCollectible: false);
@@ -54,7 +72,18 @@ if (baselineDir is not null)
     variants.Add(("baseline", method.CreateDelegate<Sgemm>()));
 }
 
-Console.WriteLine($"{"call",-34} {"variant",-9} {"best",7} {"median",7} {"per-cpu",7}  (GFLOP/s)   best time");
+// Warm-up: let tiered compilation finish (Tier0 → Tier1 in the background) before the first shape is timed.
+{
+    float[] wa = new float[96 * 96], wb = new float[96 * 96], wc = new float[96 * 96];
+    var warm = Stopwatch.StartNew();
+    while (warm.ElapsedMilliseconds < 1500)
+        foreach (var (_, run) in variants)
+            foreach (int size in new[] { 8, 40, 96 })
+                foreach (var (ta, tb) in new[] { (false, false), (false, true), (true, false) })
+                    run(ta, tb, size, size, size, 1f, wa, size, wb, size, 1f, wc, size);
+}
+
+Console.WriteLine($"{"call",-34} {"variant",-9} {"best",7} {"median",7} {"per-cpu",7}  (GFLOP/s)   best time   alloc/call");
 foreach (var call in shapes)
 {
     var rng = new Backprop.Rng(1);
@@ -75,22 +104,25 @@ foreach (var call in shapes)
         for (int r = 0; r < 3 * reps; r++) variants[v].Run(ta, tb, m, n, k, 1f, a, lda, b, ldb, call.Beta, c, n);
     }
     double[] cpuSeconds = new double[variants.Count];
+    long[] allocated = new long[variants.Count];
     for (int round = 0; round < rounds; round++)
         for (int v = 0; v < variants.Count; v++)
         {
             var sgemm = variants[v].Run;
+            long bytes0 = GC.GetTotalAllocatedBytes(precise: true);
             double cpu0 = CpuClock.Process();
             long t0 = Stopwatch.GetTimestamp();
             for (int r = 0; r < reps; r++) sgemm(ta, tb, m, n, k, 1f, a, lda, b, ldb, call.Beta, c, n);
             wall[v][round] = Stopwatch.GetElapsedTime(t0).TotalSeconds / reps;
             cpuSeconds[v] += CpuClock.Process() - cpu0;
+            allocated[v] += GC.GetTotalAllocatedBytes(precise: true) - bytes0;
         }
     for (int v = 0; v < variants.Count; v++)
     {
         Array.Sort(wall[v]);
         double perCpu = flops * reps * rounds / cpuSeconds[v] / 1e9;
         string label = $"{call.Name} {m}x{n}x{k} {(ta ? "T" : "N")}{(tb ? "T" : "N")}{(call.Beta == 0 ? "" : " b=1")}";
-        Console.WriteLine($"{label,-34} {variants[v].Name,-9} {flops / wall[v][0] / 1e9,7:F1} {flops / wall[v][rounds / 2] / 1e9,7:F1} {perCpu,7:F1}  {Time(wall[v][0]),12}");
+        Console.WriteLine($"{label,-34} {variants[v].Name,-9} {flops / wall[v][0] / 1e9,7:F1} {flops / wall[v][rounds / 2] / 1e9,7:F1} {perCpu,7:F1}  {Time(wall[v][0]),12} {allocated[v] / (reps * rounds),8} B");
     }
 }
 

@@ -216,18 +216,24 @@ public class GemmTests
         Assert.Null(failures[1]);
     }
 
-    [Fact]
-    public void Multiply_SteadyState_AllocatesNothing()
+    [Theory]
+    [InlineData("Packed")]
+    [InlineData("Direct")]
+    public void Multiply_SteadyState_AllocatesNothing(string strategy)
     {
         // Below the parallel threshold the call runs on this thread with its reused packing buffers.
         float[] a = new float[40 * 30], b = new float[30 * 50], c = new float[40 * 50];
         Array.Fill(a, 0.5f);
         Array.Fill(b, 2f);
-        Gemm.Multiply(false, true, 40, 50, 30, 1f, a, 30, b, 30, 0f, c, 50);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++)
+        long allocated = 0;
+        WithPath(GemmPath.Auto, Enum.Parse<GemmStrategy>(strategy), () =>
+        {
             Gemm.Multiply(false, true, 40, 50, 30, 1f, a, 30, b, 30, 0f, c, 50);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10; i++)
+                Gemm.Multiply(false, true, 40, 50, 30, 1f, a, 30, b, 30, 0f, c, 50);
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        });
         Assert.Equal(0, allocated);
         Assert.All(c, x => Assert.Equal(30f, x));
     }
