@@ -9,7 +9,7 @@ namespace Backprop.Kernels;
 /// thread handoff would cost more than the arithmetic: op(A) is read in place, and op(B) is used
 /// in place when its rows are contiguous and a whole number of vectors wide, otherwise copied once
 /// into a k × ⌈n/W⌉·W zero-padded buffer. Rows of C are computed four at a time, W or 2W columns
-/// at a time.
+/// at a time. A narrow C (n &lt; W ≤ m) with A transposed is computed as Cᵀ = op(B)ᵀ·op(A)ᵀ.
 /// </summary>
 internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -27,10 +27,23 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
     public static void Run(in GemmProblem<T> p, bool vector)
     {
         if (!vector)
-        {
             Scalar(p);
-            return;
-        }
+        else if (p.N < W && p.M >= W && p.TransposeA && p.M % W == 0)
+            // Narrow C (n < W ≤ m) with op(A)ᵀ = A stored in whole vectors (∂W = δᵀ·x with few
+            // inputs): compute Cᵀ = op(B)ᵀ·op(A)ᵀ, so vectors run along m instead of being mostly
+            // padding along n, with A read in place; Cᵀ is stored into C with swapped strides.
+            Vectors(new GemmProblem<T>(!p.TransposeB, !p.TransposeA, p.N, p.M, p.K, p.Alpha, p.B, p.Ldb, p.A, p.Lda, p.Beta, p.C, p.Ldc),
+                transposedC: true);
+        else
+            Vectors(p, transposedC: false);
+    }
+
+    /// <summary>
+    /// The vector product; with <paramref name="transposedC"/>, element [i, j] of the product goes to
+    /// C[j·ldc + i] (the caller passed the transposed problem).
+    /// </summary>
+    private static void Vectors(in GemmProblem<T> p, bool transposedC)
+    {
         T* b = p.B;
         nint ldb = p.Ldb;
         int width = GemmBlocking.RoundUp(p.N, W);
@@ -51,6 +64,8 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
         }
         // op(A)[i, q] = a[i·rowStep + q·depthStep].
         nint rowStep = p.TransposeA ? 1 : p.Lda, depthStep = p.TransposeA ? p.Lda : 1;
+        // Element [i, j] of the product is C[i·cRow + j·cColumn].
+        nint cRow = transposedC ? 1 : p.Ldc, cColumn = transposedC ? p.Ldc : 1;
         for (int i0 = 0; i0 < p.M; i0 += 4)
         {
             int rows = Math.Min(4, p.M - i0);
@@ -59,18 +74,18 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
             T* a1 = p.A + Math.Min(i0 + 1, p.M - 1) * rowStep;
             T* a2 = p.A + Math.Min(i0 + 2, p.M - 1) * rowStep;
             T* a3 = p.A + Math.Min(i0 + 3, p.M - 1) * rowStep;
-            T* c = p.C + i0 * p.Ldc;
+            T* c = p.C + i0 * cRow;
             int j = 0;
             for (; j + 2 * W <= width; j += 2 * W)
-                FourRowsTwoVectors(p.K, a0, a1, a2, a3, depthStep, b + j, ldb, c + j, p.Ldc, rows, Math.Min(2 * W, p.N - j), p.Alpha, p.Beta);
+                FourRowsTwoVectors(p.K, a0, a1, a2, a3, depthStep, b + j, ldb, c + j * cColumn, cRow, cColumn, rows, Math.Min(2 * W, p.N - j), p.Alpha, p.Beta);
             if (j < width)
-                FourRowsOneVector(p.K, a0, a1, a2, a3, depthStep, b + j, ldb, c + j, p.Ldc, rows, p.N - j, p.Alpha, p.Beta);
+                FourRowsOneVector(p.K, a0, a1, a2, a3, depthStep, b + j, ldb, c + j * cColumn, cRow, cColumn, rows, p.N - j, p.Alpha, p.Beta);
         }
     }
 
     /// <summary>C[i0.., j..] for up to 4 rows × 2W columns: 8 accumulators, two B loads and four broadcasts per step.</summary>
     private static void FourRowsTwoVectors(int k, T* a0, T* a1, T* a2, T* a3, nint depthStep, T* b, nint ldb,
-        T* c, nint ldc, int rows, int cols, T alpha, T beta)
+        T* c, nint ldc, nint cColumn, int rows, int cols, T alpha, T beta)
     {
         Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector256<T> c20 = default, c21 = default, c30 = default, c31 = default;
@@ -87,10 +102,10 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
             x = Vector256.Create(a3[at]);
             c30 = VectorFma.MulAdd(x, b0, c30); c31 = VectorFma.MulAdd(x, b1, c31);
         }
-        Store(c, cols, alpha, beta, c00, c01);
-        if (rows > 1) Store(c + ldc, cols, alpha, beta, c10, c11);
-        if (rows > 2) Store(c + 2 * ldc, cols, alpha, beta, c20, c21);
-        if (rows > 3) Store(c + 3 * ldc, cols, alpha, beta, c30, c31);
+        Store(c, cColumn, cols, alpha, beta, c00, c01);
+        if (rows > 1) Store(c + ldc, cColumn, cols, alpha, beta, c10, c11);
+        if (rows > 2) Store(c + 2 * ldc, cColumn, cols, alpha, beta, c20, c21);
+        if (rows > 3) Store(c + 3 * ldc, cColumn, cols, alpha, beta, c30, c31);
     }
 
     /// <summary>
@@ -98,7 +113,7 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
     /// odd steps of p go to separate accumulators, so eight FMA chains hide the FMA latency.
     /// </summary>
     private static void FourRowsOneVector(int k, T* a0, T* a1, T* a2, T* a3, nint depthStep, T* b, nint ldb,
-        T* c, nint ldc, int rows, int cols, T alpha, T beta)
+        T* c, nint ldc, nint cColumn, int rows, int cols, T alpha, T beta)
     {
         Vector256<T> c0 = default, c1 = default, c2 = default, c3 = default;
         Vector256<T> d0 = default, d1 = default, d2 = default, d3 = default;
@@ -124,23 +139,32 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
             c2 = VectorFma.MulAdd(Vector256.Create(a2[at]), b0, c2);
             c3 = VectorFma.MulAdd(Vector256.Create(a3[at]), b0, c3);
         }
-        Store(c, cols, alpha, beta, c0 + d0);
-        if (rows > 1) Store(c + ldc, cols, alpha, beta, c1 + d1);
-        if (rows > 2) Store(c + 2 * ldc, cols, alpha, beta, c2 + d2);
-        if (rows > 3) Store(c + 3 * ldc, cols, alpha, beta, c3 + d3);
+        Store(c, cColumn, cols, alpha, beta, c0 + d0);
+        if (rows > 1) Store(c + ldc, cColumn, cols, alpha, beta, c1 + d1);
+        if (rows > 2) Store(c + 2 * ldc, cColumn, cols, alpha, beta, c2 + d2);
+        if (rows > 3) Store(c + 3 * ldc, cColumn, cols, alpha, beta, c3 + d3);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(T* c, int cols, T alpha, T beta, Vector256<T> acc0, Vector256<T> acc1)
+    private static void Store(T* c, nint step, int cols, T alpha, T beta, Vector256<T> acc0, Vector256<T> acc1)
     {
-        Store(c, cols, alpha, beta, acc0);
-        if (cols > W) Store(c + W, cols - W, alpha, beta, acc1);
+        Store(c, step, cols, alpha, beta, acc0);
+        if (cols > W) Store(c + W * step, step, cols - W, alpha, beta, acc1);
     }
 
-    /// <summary>The first <paramref name="cols"/> (≤ W, or more meaning all W) elements of C ← α·acc + β·C; C is not read when β = 0.</summary>
+    /// <summary>
+    /// The first <paramref name="cols"/> (≤ W, or more meaning all W) elements of a row of the product,
+    /// <paramref name="step"/> apart in C: C ← α·acc + β·C; C is not read when β = 0.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(T* c, int cols, T alpha, T beta, Vector256<T> acc)
+    private static void Store(T* c, nint step, int cols, T alpha, T beta, Vector256<T> acc)
     {
+        if (step != 1)
+        {
+            for (int j = 0; j < Math.Min(cols, W); j++, c += step)
+                *c = beta == T.Zero ? alpha * acc.GetElement(j) : alpha * acc.GetElement(j) + beta * *c;
+            return;
+        }
         if (cols >= W)
         {
             Vector256<T> scaled = beta == T.Zero
