@@ -9,7 +9,8 @@ namespace Backprop.Kernels;
 /// thread handoff would cost more than the arithmetic: op(A) is read in place, and op(B) is used
 /// in place when its rows are contiguous and a whole number of vectors wide, otherwise copied once
 /// into a k × ⌈n/W⌉·W zero-padded buffer. Rows of C are computed four at a time, W or 2W columns
-/// at a time. A narrow C (n &lt; W ≤ m) with A transposed is computed as Cᵀ = op(B)ᵀ·op(A)ᵀ.
+/// at a time. A narrow C (n &lt; W) is computed as Cᵀ = op(B)ᵀ·op(A)ᵀ when A is transposed, and as
+/// dot products of stored rows when only B is.
 /// </summary>
 internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -34,9 +35,55 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
             // padding along n, with A read in place; Cᵀ is stored into C with swapped strides.
             Vectors(new GemmProblem<T>(!p.TransposeB, !p.TransposeA, p.N, p.M, p.K, p.Alpha, p.B, p.Ldb, p.A, p.Lda, p.Beta, p.C, p.Ldc),
                 transposedC: true);
+        else if (p.N < W && !p.TransposeA && p.TransposeB && p.K >= W)
+            // Narrow C from x·Wᵀ (a layer with few outputs): each C[i, j] is a dot product of two
+            // contiguous rows, stored A row i and stored B row j.
+            Dots(p);
         else
             Vectors(p, transposedC: false);
     }
+
+    /// <summary>C[i, j] = α·A[i, :]·B[j, :] + β·C[i, j] for untransposed A and transposed B, four rows of A at a time.</summary>
+    private static void Dots(in GemmProblem<T> p)
+    {
+        int k = p.K, vectorEnd = k / W * W;
+        for (int j = 0; j < p.N; j++)
+        {
+            T* b = p.B + j * p.Ldb;
+            for (int i0 = 0; i0 < p.M; i0 += 4)
+            {
+                int rows = Math.Min(4, p.M - i0);
+                // Rows past m re-read the last row (valid memory); their results are not stored.
+                T* a0 = p.A + i0 * p.Lda;
+                T* a1 = p.A + Math.Min(i0 + 1, p.M - 1) * p.Lda;
+                T* a2 = p.A + Math.Min(i0 + 2, p.M - 1) * p.Lda;
+                T* a3 = p.A + Math.Min(i0 + 3, p.M - 1) * p.Lda;
+                Vector256<T> s0 = default, s1 = default, s2 = default, s3 = default;
+                for (int q = 0; q < vectorEnd; q += W)
+                {
+                    Vector256<T> bq = Vector256.Load(b + q);
+                    s0 = VectorFma.MulAdd(Vector256.Load(a0 + q), bq, s0);
+                    s1 = VectorFma.MulAdd(Vector256.Load(a1 + q), bq, s1);
+                    s2 = VectorFma.MulAdd(Vector256.Load(a2 + q), bq, s2);
+                    s3 = VectorFma.MulAdd(Vector256.Load(a3 + q), bq, s3);
+                }
+                T d0 = Vector256.Sum(s0), d1 = Vector256.Sum(s1), d2 = Vector256.Sum(s2), d3 = Vector256.Sum(s3);
+                for (int q = vectorEnd; q < k; q++)
+                {
+                    d0 += a0[q] * b[q]; d1 += a1[q] * b[q]; d2 += a2[q] * b[q]; d3 += a3[q] * b[q];
+                }
+                T* c = p.C + i0 * p.Ldc + j;
+                StoreScalar(c, p.Alpha, p.Beta, d0);
+                if (rows > 1) StoreScalar(c + p.Ldc, p.Alpha, p.Beta, d1);
+                if (rows > 2) StoreScalar(c + 2 * p.Ldc, p.Alpha, p.Beta, d2);
+                if (rows > 3) StoreScalar(c + 3 * p.Ldc, p.Alpha, p.Beta, d3);
+            }
+        }
+    }
+
+    /// <summary>C ← α·d + β·C for one element; C is not read when β = 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreScalar(T* c, T alpha, T beta, T d) => *c = beta == T.Zero ? alpha * d : alpha * d + beta * *c;
 
     /// <summary>
     /// The vector product; with <paramref name="transposedC"/>, element [i, j] of the product goes to

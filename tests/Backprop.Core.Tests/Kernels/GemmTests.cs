@@ -24,7 +24,7 @@ public class GemmTests
             (6, 16, 256), (8, 32, 256), (12, 32, 512), (144, 64, 256), (288, 96, 256), (48, 48, 48),
             (7, 2090, 40), // more columns than one NC block holds (2048 floats, 1024 doubles)
             (299, 301, 257), (2, 3, 1),
-            (64, 3, 20), (40, 5, 9), // narrow C: with A transposed, the direct path computes Cᵀ
+            (64, 3, 20), (40, 5, 9), (30, 2, 41), // narrow C: the direct path computes Cᵀ or row dot products
         };
         var rng = new Rng(20240917);
         while (shapes.Count < 60)
