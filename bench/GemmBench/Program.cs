@@ -1,6 +1,7 @@
 // Measures Gemm.Multiply throughput in GFLOP/s (2·m·n·k flops per call).
 // Usage: dotnet run -c Release --project bench/GemmBench -- [--set big|mlp|tiny|all] [m n k]... [--baseline DIR]
-//        dotnet run -c Release --project bench/GemmBench -- --peak   (FMA peak, one core and all cores)
+//        dotnet run -c Release --project bench/GemmBench -- --peak   (FMA peak, one core and all cores,
+//        and the micro-kernel's register tile looping over L1-resident panels)
 // --set mlp: the exact calls Linear makes in the 784-256-128-10 MLP at batch 64 and 256 (forward
 // x·Wᵀ with β = 1, ∂x = δ·W, ∂W = δᵀ·x); --set tiny: the 2-16-16-1 MLP at batch 100.
 // --baseline DIR: also loads DIR/Backprop.Core.dll (a build of another commit) and times it in the
