@@ -10,12 +10,13 @@ namespace Backprop.Kernels;
 /// Goto/BLIS structure: k is cut into KC slices, op(A) and op(B) blocks are packed into MR-row and
 /// NR-column panels (transposes are read in place), and a register-blocked FMA micro-kernel
 /// (AVX-512, AVX2 or scalar, chosen at run time) computes MR×NR tiles of C. Large products are
-/// split across cores. When β = 0, C is written without being read; when α = 0 or k = 0, A and B
+/// split across cores; small ones skip packing and are computed directly. When β = 0, C is written without being read; when α = 0 or k = 0, A and B
 /// are not read and C ← β·C. C must not overlap A or B.
 /// </remarks>
 public static class Gemm
 {
     [ThreadStatic] private static GemmPath t_forcedPath;
+    [ThreadStatic] private static GemmStrategy t_forcedStrategy;
 
     /// <summary>
     /// Forces a micro-kernel family for GEMM calls made on the current thread (tests use it to cover
@@ -25,6 +26,17 @@ public static class Gemm
     {
         get => t_forcedPath;
         set => t_forcedPath = value;
+    }
+
+    /// <summary>
+    /// Forces the packed or the direct strategy for GEMM calls made on the current thread (tests use
+    /// it to cover both on every shape); <see cref="GemmStrategy.Auto"/> picks by size. With the direct
+    /// strategy, <see cref="ForcedPath"/> = <see cref="GemmPath.Scalar"/> selects its scalar loop.
+    /// </summary>
+    internal static GemmStrategy ForcedStrategy
+    {
+        get => t_forcedStrategy;
+        set => t_forcedStrategy = value;
     }
 
     /// <summary>Single-precision GEMM.</summary>
@@ -50,7 +62,7 @@ public static class Gemm
         fixed (T* pa = a, pb = b, pc = c)
         {
             var problem = new GemmProblem<T>(transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
-            GemmDriver<T>.Run(problem, GemmPaths.Resolve());
+            GemmDriver<T>.Run(problem, GemmPaths.Resolve(), t_forcedStrategy);
         }
     }
 

@@ -7,12 +7,25 @@ namespace Backprop.Kernels;
 /// </summary>
 internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>Products with m·n·k at or above this (64³) are split across cores.</summary>
-    public const long ParallelThreshold = 64L * 64 * 64;
+    /// <summary>
+    /// Products with m·n·k at or above this (2²⁰ ≈ 100³, about 50 µs on one Zen 1 core) are split
+    /// across cores: below it the handoff to a pool thread and the duplicated packing of the shared
+    /// operand cost about as much as the half of the work they save.
+    /// </summary>
+    public const long ParallelThreshold = 1L << 20;
 
-    /// <summary>Runs <paramref name="problem"/> (k ≥ 1, α ≠ 0, m, n ≥ 1) on the micro-kernel family <paramref name="path"/>.</summary>
-    public static void Run(in GemmProblem<T> problem, GemmPath path)
+    /// <summary>
+    /// Runs <paramref name="problem"/> (k ≥ 1, α ≠ 0, m, n ≥ 1): small products directly, the others
+    /// packed, on the micro-kernel family <paramref name="path"/>.
+    /// </summary>
+    public static void Run(in GemmProblem<T> problem, GemmPath path, GemmStrategy strategy)
     {
+        if (strategy == GemmStrategy.Direct ||
+            (strategy == GemmStrategy.Auto && (long)problem.M * problem.N * problem.K <= GemmDirect<T>.Threshold))
+        {
+            GemmDirect<T>.Run(problem, vector: path != GemmPath.Scalar);
+            return;
+        }
         switch (path)
         {
             case GemmPath.Avx512: Split<Avx512MicroKernel<T>>(problem); break;
@@ -60,7 +73,7 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
         int kcMax = GemmBlocking.SliceDepth(p.K, GemmBlocking.KC<T>(nr));
         int mcMax = GemmBlocking.MC<T>(mr);
         int ncMax = GemmBlocking.NC<T>(nr);
-        T* packedA = GemmBuffers<T>.PackedA(GemmBlocking.RoundUp(Math.Min(mcMax, p.M), mr) * kcMax);
+        T* packedA = GemmBuffers<T>.PackedA(GemmBlocking.RoundUp(Math.Min(mcMax, p.M), mr) * kcMax + GemmPacking.PackedASlack);
         T* packedB = GemmBuffers<T>.PackedB(GemmBlocking.RoundUp(Math.Min(ncMax, p.N), nr) * kcMax);
         T* edge = stackalloc T[mr * nr];
 

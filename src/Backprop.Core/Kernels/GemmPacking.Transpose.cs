@@ -52,6 +52,37 @@ internal static unsafe partial class GemmPacking
         Avx.Store(dst + 7 * ldd, Avx.Permute2x128(s3, s7, 0x31));
     }
 
+    /// <summary>
+    /// Packs a full 6-row float panel of untransposed A, 8 columns at a time: dst[p·6 + i] = src[i·lds + p]
+    /// for i &lt; 6, p &lt; 8. Each 256-bit store also writes 2 elements past its group of 6; the next
+    /// store (or, after the last group, whatever is packed next) overwrites them, so the destination
+    /// needs 2 elements of slack after the last panel. Requires <see cref="Avx.IsSupported"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void PackSixRows(float* src, nint lds, float* dst)
+    {
+        // The 8×8 transpose of Transpose8x8 with rows 6 and 7 zero; stores go in increasing order.
+        Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + lds);
+        Vector256<float> r2 = Avx.LoadVector256(src + 2 * lds), r3 = Avx.LoadVector256(src + 3 * lds);
+        Vector256<float> r4 = Avx.LoadVector256(src + 4 * lds), r5 = Avx.LoadVector256(src + 5 * lds);
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> s0 = Avx.Shuffle(t0, t2, 0x44), s1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> s2 = Avx.Shuffle(t1, t3, 0x44), s3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> z = Vector256<float>.Zero;
+        Vector256<float> s4 = Avx.Shuffle(t4, z, 0x44), s5 = Avx.Shuffle(t4, z, 0xEE);
+        Vector256<float> s6 = Avx.Shuffle(t5, z, 0x44), s7 = Avx.Shuffle(t5, z, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(s0, s4, 0x20));
+        Avx.Store(dst + 6, Avx.Permute2x128(s1, s5, 0x20));
+        Avx.Store(dst + 12, Avx.Permute2x128(s2, s6, 0x20));
+        Avx.Store(dst + 18, Avx.Permute2x128(s3, s7, 0x20));
+        Avx.Store(dst + 24, Avx.Permute2x128(s0, s4, 0x31));
+        Avx.Store(dst + 30, Avx.Permute2x128(s1, s5, 0x31));
+        Avx.Store(dst + 36, Avx.Permute2x128(s2, s6, 0x31));
+        Avx.Store(dst + 42, Avx.Permute2x128(s3, s7, 0x31));
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Transpose4x4(double* src, nint lds, double* dst, nint ldd)
     {

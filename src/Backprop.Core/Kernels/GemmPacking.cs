@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Backprop.Kernels;
 
@@ -11,9 +12,13 @@ namespace Backprop.Kernels;
 /// </summary>
 internal static unsafe partial class GemmPacking
 {
+    /// <summary>Elements written past the end of packed A (see <see cref="PackSixRows"/>).</summary>
+    public const int PackedASlack = 8;
+
     /// <summary>
     /// Packs op(A)[ic..ic+mc, pc..pc+kc] into ⌈mc/MR⌉ panels; panel r holds rows r·MR.. as
-    /// dst[p·MR + i] = op(A)[ic + r·MR + i, pc + p].
+    /// dst[p·MR + i] = op(A)[ic + r·MR + i, pc + p]. <paramref name="dst"/> needs
+    /// <see cref="PackedASlack"/> elements after the last panel.
     /// </summary>
     public static void PackA<T, TKernel>(bool transpose, T* a, nint lda, int ic, int pc, int mc, int kc, T* dst)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -36,11 +41,22 @@ internal static unsafe partial class GemmPacking
             }
             return;
         }
+        bool sixRowBlocks = mr == 6 && typeof(T) == typeof(float) && Avx.IsSupported;
         for (int i0 = 0; i0 < mc; i0 += mr, dst += mr * kc)
         {
             // op(A)[i, p] = A[i, p]: stored row ic + i0 + i is walked along p, written with stride MR.
             int rows = Math.Min(mr, mc - i0);
             T* src = a + (ic + i0) * lda + pc;
+            if (rows == mr && sixRowBlocks)
+            {
+                // 6×8 blocks through registers; the last kc mod 8 columns go one by one.
+                int p0 = 0;
+                for (; p0 + 8 <= kc; p0 += 8)
+                    PackSixRows((float*)(src + p0), lda, (float*)(dst + p0 * mr));
+                for (int i = 0; i < mr; i++)
+                    for (int p = p0; p < kc; p++) dst[p * mr + i] = src[i * lda + p];
+                continue;
+            }
             for (int i = 0; i < rows; i++, src += lda)
             {
                 T* d = dst + i;

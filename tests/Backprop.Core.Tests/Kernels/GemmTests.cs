@@ -24,6 +24,7 @@ public class GemmTests
             (6, 16, 256), (8, 32, 256), (12, 32, 512), (144, 64, 256), (288, 96, 256), (48, 48, 48),
             (7, 2090, 40), // more columns than one NC block holds (2048 floats, 1024 doubles)
             (299, 301, 257), (2, 3, 1),
+            (64, 3, 20), (40, 5, 9), (30, 2, 41), // narrow C: the direct path computes Cᵀ or row dot products
         };
         var rng = new Rng(20240917);
         while (shapes.Count < 60)
@@ -41,8 +42,17 @@ public class GemmTests
         (1, 0, false), (1, 1, false), (-0.5, 2, false), (2.5, -1, false), (1, 0, true), (0.75, 0.5, false),
     ];
 
-    /// <summary>Every micro-kernel family; forcing one the hardware lacks runs it in software (slow, still exact).</summary>
-    private static readonly GemmPath[] AllPaths = [GemmPath.Auto, GemmPath.Avx512, GemmPath.Avx2, GemmPath.Scalar];
+    /// <summary>
+    /// Every code path: automatic choice, the packed loop nest on every micro-kernel family (forcing one
+    /// the hardware lacks runs it in software: slow, still exact), and the direct small-product path
+    /// with vectors and with scalars, each forced on every shape whatever its size.
+    /// </summary>
+    private static readonly (GemmPath Path, GemmStrategy Strategy)[] AllRoutes =
+    [
+        (GemmPath.Auto, GemmStrategy.Auto),
+        (GemmPath.Avx512, GemmStrategy.Packed), (GemmPath.Avx2, GemmStrategy.Packed), (GemmPath.Scalar, GemmStrategy.Packed),
+        (GemmPath.Auto, GemmStrategy.Direct), (GemmPath.Scalar, GemmStrategy.Direct),
+    ];
 
     [Theory]
     [InlineData(Precision.Single)]
@@ -58,10 +68,36 @@ public class GemmTests
                 var (alpha, beta, nanInC) = Scalings[(s + t) % Scalings.Length];
                 var problem = Problem.Random(rng, t >= 2, t % 2 == 1, m, n, k, alpha, beta, nanInC, padded: (s + t) % 3 != 0);
                 double[] expected = problem.Reference(out double[] bound);
-                foreach (GemmPath path in AllPaths)
-                    WithPath(path, () => problem.Check(precision, expected, bound, $"path {path}"));
+                foreach (var (path, strategy) in AllRoutes)
+                    WithPath(path, strategy, () => problem.Check(precision, expected, bound, $"path {path}, strategy {strategy}"));
             }
         }
+    }
+
+    /// <summary>
+    /// The calls Linear makes in the 2-16-16-1 MLP at batch 100 and the small ones of the
+    /// 784-256-128-10 MLP at batch 64 (forward x·Wᵀ, ∂x = δ·W, ∂W = δᵀ·x), in every transpose combination.
+    /// </summary>
+    private static readonly (int M, int N, int K)[] MlpShapes =
+    [
+        (100, 16, 2), (16, 2, 100), (100, 16, 16), (16, 16, 100), (100, 1, 16), (100, 16, 1), (1, 16, 100),
+        (64, 10, 128), (64, 128, 10), (10, 128, 64),
+    ];
+
+    [Theory]
+    [InlineData(Precision.Single)]
+    [InlineData(Precision.Double)]
+    public void Multiply_MatchesNaiveReference_OnMlpShapes_OnEveryPath(Precision precision)
+    {
+        var rng = new Rng(8);
+        foreach (var (m, n, k) in MlpShapes)
+            for (int t = 0; t < 4; t++)
+            {
+                var problem = Problem.Random(rng, t >= 2, t % 2 == 1, m, n, k, alpha: 1, beta: t % 2, nanInC: t % 2 == 0, padded: t == 3);
+                double[] expected = problem.Reference(out double[] bound);
+                foreach (var (path, strategy) in AllRoutes)
+                    WithPath(path, strategy, () => problem.Check(precision, expected, bound, $"path {path}, strategy {strategy}"));
+            }
     }
 
     [Theory]
@@ -93,14 +129,17 @@ public class GemmTests
     }
 
     [Theory]
-    [InlineData("Avx512", Precision.Single)]
-    [InlineData("Avx2", Precision.Single)]
-    [InlineData("Avx2", Precision.Double)]
-    [InlineData("Scalar", Precision.Double)]
-    public void Multiply_BetaIsZero_IgnoresNaNAndInfinityInC(string path, Precision precision)
+    [InlineData("Avx512", "Packed", Precision.Single)]
+    [InlineData("Avx2", "Packed", Precision.Single)]
+    [InlineData("Avx2", "Packed", Precision.Double)]
+    [InlineData("Scalar", "Packed", Precision.Double)]
+    [InlineData("Auto", "Direct", Precision.Single)]
+    [InlineData("Auto", "Direct", Precision.Double)]
+    [InlineData("Scalar", "Direct", Precision.Single)]
+    public void Multiply_BetaIsZero_IgnoresNaNAndInfinityInC(string path, string strategy, Precision precision)
     {
         var rng = new Rng(13);
-        WithPath(Enum.Parse<GemmPath>(path), () =>
+        WithPath(Enum.Parse<GemmPath>(path), Enum.Parse<GemmStrategy>(strategy), () =>
         {
             // 70×50 covers full tiles and ragged edge tiles of every kernel; 200×200×64 goes parallel.
             foreach (var (m, n, k) in new[] { (70, 50, 9), (200, 200, 64) })
@@ -178,18 +217,24 @@ public class GemmTests
         Assert.Null(failures[1]);
     }
 
-    [Fact]
-    public void Multiply_SteadyState_AllocatesNothing()
+    [Theory]
+    [InlineData("Packed")]
+    [InlineData("Direct")]
+    public void Multiply_SteadyState_AllocatesNothing(string strategy)
     {
         // Below the parallel threshold the call runs on this thread with its reused packing buffers.
         float[] a = new float[40 * 30], b = new float[30 * 50], c = new float[40 * 50];
         Array.Fill(a, 0.5f);
         Array.Fill(b, 2f);
-        Gemm.Multiply(false, true, 40, 50, 30, 1f, a, 30, b, 30, 0f, c, 50);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++)
+        long allocated = 0;
+        WithPath(GemmPath.Auto, Enum.Parse<GemmStrategy>(strategy), () =>
+        {
             Gemm.Multiply(false, true, 40, 50, 30, 1f, a, 30, b, 30, 0f, c, 50);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10; i++)
+                Gemm.Multiply(false, true, 40, 50, 30, 1f, a, 30, b, 30, 0f, c, 50);
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        });
         Assert.Equal(0, allocated);
         Assert.All(c, x => Assert.Equal(30f, x));
     }
@@ -234,12 +279,16 @@ public class GemmTests
         Assert.Contains("n = -1", negative.Message);
     }
 
-    private static void WithPath(GemmPath path, Action body)
+    private static void WithPath(GemmPath path, Action body) => WithPath(path, GemmStrategy.Auto, body);
+
+    private static void WithPath(GemmPath path, GemmStrategy strategy, Action body)
     {
-        GemmPath saved = Gemm.ForcedPath;
+        GemmPath savedPath = Gemm.ForcedPath;
+        GemmStrategy savedStrategy = Gemm.ForcedStrategy;
         Gemm.ForcedPath = path;
+        Gemm.ForcedStrategy = strategy;
         try { body(); }
-        finally { Gemm.ForcedPath = saved; }
+        finally { Gemm.ForcedPath = savedPath; Gemm.ForcedStrategy = savedStrategy; }
     }
 
     /// <summary>One GEMM case; all data is held as doubles that are exactly representable as floats.</summary>
