@@ -52,7 +52,9 @@ public static partial class Functional
         var outShape = new int[input.Rank];
         for (int d = 0; d < input.Rank - 1; d++) { rows *= input.Shape[d]; outShape[d] = input.Shape[d]; }
         outShape[^1] = outF;
-        var result = new Tensor(outShape, input.DType);
+        // With a bias, every element is written (bias copy, then the GEMM accumulates) before it is read, so
+        // the storage need not be cleared; without one it stays zero-filled for the GEMM (β = 0).
+        var result = bias is not null ? Tensor.Uninitialized(outShape, input.DType) : new Tensor(outShape, input.DType);
         bool hasBias = bias is not null;
         if (input.DType == DType.Float32) Forward<float>(input, weight, bias, result, rows, inF, outF, activation);
         else Forward<double>(input, weight, bias, result, rows, inF, outF, activation);
@@ -96,7 +98,7 @@ public static partial class Functional
         switch (activation)
         {
             case ActivationKind.ReLU: TensorPrimitives.Max(z, T.Zero, z); break;
-            case ActivationKind.Tanh: TensorPrimitives.Tanh<T>(z, z); break;
+            case ActivationKind.Tanh: VectorMath.Tanh<T>(z, z); break;
             case ActivationKind.Sigmoid: TensorPrimitives.Sigmoid<T>(z, z); break;
         }
     }
@@ -111,18 +113,88 @@ public static partial class Functional
                 ReluMask(g, a, delta);
                 break;
             case ActivationKind.Tanh:                       // f′ = 1 − a²
-                TensorPrimitives.Multiply(a, a, delta);
-                TensorPrimitives.Subtract(T.One, delta, delta);
-                TensorPrimitives.Multiply(g, delta, delta);
+                TanhDelta(g, a, delta);
                 break;
             case ActivationKind.Sigmoid:                    // f′ = a(1 − a)
-                TensorPrimitives.Subtract(T.One, a, delta);
-                TensorPrimitives.Multiply(a, delta, delta);
-                TensorPrimitives.Multiply(g, delta, delta);
+                SigmoidDelta(g, a, delta);
                 break;
             default:
                 g.CopyTo(delta);
                 break;
+        }
+    }
+
+    /// <summary>delta = g ⊙ (1 − a²), one pass.</summary>
+    private static void TanhDelta<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> a, Span<T> delta) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            int width = Vector<T>.Count;
+            for (; i <= a.Length - width; i += width)
+            {
+                var av = new Vector<T>(a.Slice(i, width));
+                (new Vector<T>(g.Slice(i, width)) * (Vector<T>.One - av * av)).CopyTo(delta.Slice(i, width));
+            }
+        }
+        for (; i < a.Length; i++) delta[i] = g[i] * (T.One - a[i] * a[i]);
+    }
+
+    /// <summary>delta = g ⊙ a ⊙ (1 − a), one pass.</summary>
+    private static void SigmoidDelta<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> a, Span<T> delta) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            int width = Vector<T>.Count;
+            for (; i <= a.Length - width; i += width)
+            {
+                var av = new Vector<T>(a.Slice(i, width));
+                (new Vector<T>(g.Slice(i, width)) * (av * (Vector<T>.One - av))).CopyTo(delta.Slice(i, width));
+            }
+        }
+        for (; i < a.Length; i++) delta[i] = g[i] * (a[i] * (T.One - a[i]));
+    }
+
+    /// <summary>db[j] += Σ_r δ[r, j] for δ of shape [rows, cols]: the bias gradient, a column sum, with
+    /// the running sums kept in registers (rows are added in order, as a row-by-row sum would).</summary>
+    internal static void AddColumnSums<T>(ReadOnlySpan<T> delta, int rows, int cols, Span<T> db) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int j = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            int width = Vector<T>.Count;
+            for (; j <= cols - 4 * width; j += 4 * width)   // four vectors per pass over the rows: fewer passes, more ILP
+            {
+                var acc0 = new Vector<T>(db.Slice(j, width));
+                var acc1 = new Vector<T>(db.Slice(j + width, width));
+                var acc2 = new Vector<T>(db.Slice(j + 2 * width, width));
+                var acc3 = new Vector<T>(db.Slice(j + 3 * width, width));
+                for (int r = 0; r < rows; r++)
+                {
+                    ReadOnlySpan<T> row = delta.Slice(r * cols + j, 4 * width);
+                    acc0 += new Vector<T>(row);
+                    acc1 += new Vector<T>(row[width..]);
+                    acc2 += new Vector<T>(row[(2 * width)..]);
+                    acc3 += new Vector<T>(row[(3 * width)..]);
+                }
+                acc0.CopyTo(db.Slice(j, width));
+                acc1.CopyTo(db.Slice(j + width, width));
+                acc2.CopyTo(db.Slice(j + 2 * width, width));
+                acc3.CopyTo(db.Slice(j + 3 * width, width));
+            }
+            for (; j <= cols - width; j += width)
+            {
+                var acc = new Vector<T>(db.Slice(j, width));
+                for (int r = 0; r < rows; r++) acc += new Vector<T>(delta.Slice(r * cols + j, width));
+                acc.CopyTo(db.Slice(j, width));
+            }
+        }
+        for (; j < cols; j++)
+        {
+            T sum = db[j];
+            for (int r = 0; r < rows; r++) sum += delta[r * cols + j];
+            db[j] = sum;
         }
     }
 
@@ -162,8 +234,7 @@ public static partial class Functional
             TypedGemm.Multiply<T>(true, false, outF, inF, rows, delta, outF, x, inF, T.One, ctx.Grad<T>(1), inF);
         if (hasBias && ctx.NeedsGrad(2))    // ∂b += Σ_rows δ
         {
-            Span<T> db = ctx.Grad<T>(2);
-            for (int r = 0; r < rows; r++) TensorPrimitives.Add(db, delta.Slice(r * outF, outF), db);
+            AddColumnSums(delta, rows, outF, ctx.Grad<T>(2));
         }
     }
 }

@@ -56,6 +56,11 @@ public sealed class SGD : Optimizer
     /// <inheritdoc/>
     protected override void Update<T>(int index, Span<T> p, ReadOnlySpan<T> g)
     {
+        if (WeightDecay == 0 && Momentum == 0)
+        {
+            TensorPrimitives.MultiplyAdd(g, T.CreateTruncating(-LearningRate), p, p);               // p = p − η·g
+            return;
+        }
         using var scratch = new Scratch<T>(p.Length);
         Span<T> d = scratch.Span;
         if (WeightDecay != 0) TensorPrimitives.MultiplyAdd(p, T.CreateTruncating(WeightDecay), g, d);   // d = g + λ·p

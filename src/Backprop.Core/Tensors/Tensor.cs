@@ -108,6 +108,16 @@ public sealed partial class Tensor
         return array;
     }
 
+    /// <summary>A leaf of <paramref name="shape"/> whose storage is NOT cleared (large arrays come straight
+    /// from the allocator): only for an op that writes every element before anyone reads it.</summary>
+    internal static Tensor Uninitialized(int[] shape, DType dtype)
+    {
+        int count = Shapes.ElementCount(shape);
+        return new Tensor(shape, dtype == DType.Float32
+            ? GC.AllocateUninitializedArray<float>(count)
+            : GC.AllocateUninitializedArray<double>(count));
+    }
+
     /// <summary>A new zero-filled leaf with this tensor's shape and dtype.</summary>
     internal Tensor NewZeros() => new((int[])_shape.Clone(), DType);
 

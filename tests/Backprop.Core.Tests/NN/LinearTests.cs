@@ -51,6 +51,36 @@ public class LinearTests
         for (int i = 0; i < expected.Length; i++) Assert.Equal(Math.Max(0, expected[i]), r[i], 12);
     }
 
+    [Theory]
+    [InlineData(ActivationKind.Tanh)]
+    [InlineData(ActivationKind.Sigmoid)]
+    [InlineData(ActivationKind.ReLU)]
+    public void Wide_fused_linear_passes_the_gradient_check_on_vector_and_tail_lanes(ActivationKind activation)
+    {
+        // 11 outputs: the bias column sums and the fused activation derivative run over full vectors and a tail.
+        Tensor x = FiniteDifferences.Param(4, 1.0, 7, 3);
+        Tensor w = FiniteDifferences.Param(5, 0.7, 11, 3);
+        Tensor b = FiniteDifferences.Param(6, 0.5, 11);
+        FiniteDifferences.Check(t => Functional.Linear(t[0], t[1], t[2], activation), [x, w, b]);
+    }
+
+    [Fact]
+    public void Bias_gradient_is_the_column_sum_of_the_upstream_gradient()
+    {
+        var layer = new Linear(3, 19, seed: 2);
+        Tensor x = Tensor.Randn([13, 3], 4);
+        Tensor upstream = Tensor.Randn([13, 19], 5);
+        layer.Forward(x).Backward(upstream);
+        float[] g = upstream.AsSpan<float>().ToArray();
+        float[] db = layer.Bias!.Grad!.AsSpan<float>().ToArray();
+        for (int j = 0; j < 19; j++)
+        {
+            float expected = 0;
+            for (int r = 0; r < 13; r++) expected += g[r * 19 + j];
+            Assert.Equal(expected, db[j], 1e-5f);
+        }
+    }
+
     [Fact]
     public void Float32_linear_agrees_with_float64()
     {

@@ -157,7 +157,7 @@ public sealed partial class Tensor
     private readonly struct TanhFn : IUnaryFunction
     {
         public string Name => "tanh";
-        public void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Tanh(x, y);
+        public void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Tanh(x, y);
         public void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
         {
             TensorPrimitives.Multiply(y, y, t);
