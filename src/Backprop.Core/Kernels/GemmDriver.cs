@@ -55,8 +55,45 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
         Slabs<TKernel>(problem, byColumns, extent, slab, slabs);
     }
 
-    /// <summary>Runs the slabs of C on the thread pool (kept apart so the sequential path allocates no closure).</summary>
+    /// <summary>
+    /// Runs the slabs of C in parallel: two slabs on the calling thread and <see cref="SecondThread"/>
+    /// (no allocation), otherwise, or when that thread is busy, on the thread pool (kept apart so the
+    /// other paths allocate no closure).
+    /// </summary>
     private static void Slabs<TKernel>(GemmProblem<T> problem, bool byColumns, int extent, int slab, int slabs)
+        where TKernel : IGemmMicroKernel<T>
+    {
+        if (slabs == 2 && SecondThread.TryAcquire())
+        {
+            try
+            {
+                int rest = extent - slab;
+                TwoSlabs<TKernel>.First = byColumns ? problem.Columns(0, slab) : problem.Rows(0, slab);
+                TwoSlabs<TKernel>.Second = byColumns ? problem.Columns(slab, rest) : problem.Rows(slab, rest);
+                SecondThread.Run(TwoSlabs<TKernel>.RunSecond, TwoSlabs<TKernel>.RunFirst);
+            }
+            finally
+            {
+                SecondThread.Release();
+            }
+            return;
+        }
+        ThreadPoolSlabs<TKernel>(problem, byColumns, extent, slab, slabs);
+    }
+
+    /// <summary>
+    /// The two halves of a product handed to <see cref="SecondThread"/>, in static fields so that the
+    /// delegates are built once. Written only by the caller holding <see cref="SecondThread"/>'s gate;
+    /// the second thread reads them after the caller's start signal.
+    /// </summary>
+    private static class TwoSlabs<TKernel> where TKernel : IGemmMicroKernel<T>
+    {
+        public static GemmProblem<T> First, Second;
+        public static readonly Action RunFirst = () => Sequential<TKernel>(First);
+        public static readonly Action RunSecond = () => Sequential<TKernel>(Second);
+    }
+
+    private static void ThreadPoolSlabs<TKernel>(GemmProblem<T> problem, bool byColumns, int extent, int slab, int slabs)
         where TKernel : IGemmMicroKernel<T>
     {
         Parallel.For(0, slabs, s =>

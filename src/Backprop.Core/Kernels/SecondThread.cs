@@ -1,0 +1,76 @@
+namespace Backprop.Kernels;
+
+/// <summary>
+/// One long-lived background thread that takes the other half of a two-way split of a product. The
+/// caller publishes the job, runs its own half, then waits for this thread's: no allocation and no
+/// thread-pool scheduling per call, which matters for the mid-sized products of a training step.
+/// One caller at a time: a caller that cannot acquire it (another caller has it) splits its work
+/// some other way.
+/// </summary>
+internal static class SecondThread
+{
+    private static readonly object s_gate = new();
+    private static readonly ManualResetEventSlim s_start = new(false), s_done = new(false);
+    private static Action? s_job;
+    private static Exception? s_error;
+    private static Thread? s_thread;
+
+    /// <summary>
+    /// Takes the thread for the calling thread, or returns false at once when another caller has it.
+    /// Write the job's inputs only after this succeeds, and call <see cref="Release"/> in a finally.
+    /// </summary>
+    public static bool TryAcquire() => Monitor.TryEnter(s_gate);
+
+    /// <summary>Gives the thread back (after <see cref="TryAcquire"/> returned true).</summary>
+    public static void Release() => Monitor.Exit(s_gate);
+
+    /// <summary>
+    /// Runs <paramref name="theirs"/> on the second thread while <paramref name="mine"/> runs on the
+    /// calling thread, which must hold the thread (<see cref="TryAcquire"/>), and returns once both are
+    /// done, rethrowing the second thread's exception, if any. Both delegates should be cached, not
+    /// built per call.
+    /// </summary>
+    public static void Run(Action theirs, Action mine)
+    {
+        if (!Monitor.IsEntered(s_gate))
+            throw new InvalidOperationException("GEMM: SecondThread.Run without TryAcquire.");
+        if (s_thread is null)
+        {
+            s_thread = new Thread(Loop) { IsBackground = true, Name = "Backprop GEMM second thread" };
+            s_thread.Start();
+        }
+        s_error = null;
+        s_job = theirs;
+        s_done.Reset();
+        s_start.Set(); // publishes s_job (and whatever the job reads) to the second thread
+        try
+        {
+            mine();
+        }
+        finally
+        {
+            s_done.Wait(); // never return while the second thread still works on the caller's memory
+            s_job = null;
+        }
+        if (s_error is Exception error)
+            throw new AggregateException("GEMM: the second thread's half of the product failed.", error);
+    }
+
+    private static void Loop()
+    {
+        while (true)
+        {
+            s_start.Wait(); // spins briefly before blocking, so back-to-back products start quickly
+            s_start.Reset();
+            try
+            {
+                s_job!();
+            }
+            catch (Exception e)
+            {
+                s_error = e;
+            }
+            s_done.Set();
+        }
+    }
+}
