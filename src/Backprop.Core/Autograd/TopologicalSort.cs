@@ -33,7 +33,7 @@ internal static class TopologicalSort
     public static List<TNode> Order<TNode, TGraph>(TNode root) where TNode : class where TGraph : struct, IGraphAccess<TNode>
     {
         TNode[] buffer = Rent<TNode>();
-        int count = 0;
+        int count = -1;
         try
         {
             count = Order<TNode, TGraph>(root, ref buffer);
@@ -96,15 +96,22 @@ internal static class TopologicalSort
     /// <summary>A pooled buffer for <see cref="Order{TNode, TGraph}(TNode, ref TNode[])"/>.</summary>
     public static TNode[] Rent<TNode>() where TNode : class => ArrayPool<TNode>.Shared.Rent(1024);
 
-    /// <summary>Clears the first <paramref name="count"/> entries (so the pool keeps no graph alive) and returns the buffer.</summary>
+    /// <summary>Clears the first <paramref name="count"/> entries, or all of them when count is negative (a
+    /// traversal that threw before saying how far it got), so the pool keeps no graph alive, and returns the buffer.</summary>
     public static void Return<TNode>(TNode[] buffer, int count) where TNode : class
     {
-        Array.Clear(buffer, 0, count);
+        if (count < 0) Array.Clear(buffer);
+        else Array.Clear(buffer, 0, count);
         ArrayPool<TNode>.Shared.Return(buffer);
     }
 
-    /// <summary>A stamp no earlier traversal used.</summary>
-    public static int NextStamp() => Interlocked.Increment(ref s_traversal);
+    /// <summary>A stamp no recent traversal used, never 0 (the mark of a node no traversal has reached):
+    /// after 2³² traversals the counter wraps, and 0 would make every fresh node look visited.</summary>
+    public static int NextStamp()
+    {
+        int stamp = Interlocked.Increment(ref s_traversal);
+        return stamp != 0 ? stamp : Interlocked.Increment(ref s_traversal);
+    }
 
     /// <summary>Swaps a pooled array for a pooled one twice as long, keeping its first <paramref name="used"/> entries.</summary>
     public static void Grow<T>(ref T[] array, int used)

@@ -40,11 +40,11 @@ public sealed partial class Value
     public void Backward(double seed = 1.0, bool detectAnomaly = false)
     {
         Value[] order = TopologicalSort.Rent<Value>();
-        int n = 0;
+        int n = -1; // -1 until the traversal returns: Return then clears the whole buffer
         try
         {
-            // Every node's _passGrad (∂this/∂node for this pass only) starts at 0. Only at the end is it
-            // added to Grad, so gradients accumulate across passes while each pass propagates its own.
+            // Every node's _passGrad (∂this/∂node for this pass only) starts at 0 and is added to Grad
+            // once complete, so gradients accumulate across passes while each pass propagates its own.
             n = OrderForBackward(ref order);
             if (detectAnomaly)
             {
@@ -75,7 +75,9 @@ public sealed partial class Value
 
     // TopologicalSort.Order specialised for the backward pass (the hot path of training): the same
     // depth-first post-order, with each node's _passGrad reset to 0 as it is first reached, saving a
-    // separate pass over the ~40k nodes of a training step.
+    // separate pass over the ~40k nodes of a training step. Not the shared generic traversal with a
+    // per-node hook: that measured about 1.5× slower for this pass (its Value instantiation is shared
+    // code over a reference type).
     private int OrderForBackward(ref Value[] order)
     {
         int stamp = TopologicalSort.NextStamp();
@@ -189,7 +191,7 @@ public sealed partial class Value
     public void ZeroGrad()
     {
         Value[] order = TopologicalSort.Rent<Value>();
-        int n = 0;
+        int n = -1; // -1 until the traversal returns: Return then clears the whole buffer
         try
         {
             n = TopologicalSort.Order<Value, GraphAccess>(this, ref order);

@@ -14,7 +14,9 @@ namespace Backprop;
 /// <para>Local derivatives are numbers captured when the value is computed: changing a leaf's
 /// <see cref="Data"/> afterwards does not update a graph that was already built. Build a new graph
 /// (run the forward pass again) after every parameter update, as in PyTorch.</para>
-/// <para>A graph is not thread-safe: build and differentiate it on one thread at a time.</para>
+/// <para>A graph is not thread-safe: build and differentiate it on one thread at a time. Graphs that share
+/// any value (for instance one model's parameters) count as one graph: do not run <see cref="Backward(double, bool)"/>,
+/// <see cref="ZeroGrad"/> or <see cref="TopologicalOrder"/> on them from two threads at once.</para>
 /// </remarks>
 [Notebook.TypeFormatterSource(typeof(Notebook.NotebookFormatterSource))]
 public sealed partial class Value

@@ -20,6 +20,9 @@ internal static unsafe class GemmBuffers<T> where T : unmanaged
     /// <summary>A buffer of at least <paramref name="length"/> elements for packed B.</summary>
     public static T* PackedB(int length) => Aligned(ref s_packedB, length);
 
+    /// <summary>The length of this thread's packed-B buffer (0 before its first use).</summary>
+    public static int PackedBCapacity => s_packedB?.Length ?? 0;
+
     private static T* Aligned(ref T[]? buffer, int length)
     {
         int slack = Alignment / sizeof(T);

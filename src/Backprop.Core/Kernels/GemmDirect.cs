@@ -22,6 +22,17 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
     /// </summary>
     public const long Threshold = 1L << 19;
 
+    /// <summary>
+    /// At most this many elements of op(B), padded to whole vectors (k·⌈n/W⌉·W), are copied: a skinny
+    /// product (n = 1, huge k) within <see cref="Threshold"/> would otherwise grow the thread's packing
+    /// buffer to megabytes and spend most of its multiply-adds on padding. Such products go packed.
+    /// </summary>
+    public const long CopyLimit = 1L << 16;
+
+    /// <summary>Whether <paramref name="p"/> is small enough for the direct path.</summary>
+    public static bool Suits(in GemmProblem<T> p) =>
+        (long)p.M * p.N * p.K <= Threshold && (long)p.K * GemmBlocking.RoundUp(p.N, W) <= CopyLimit;
+
     private static int W => Vector256<T>.Count;
 
     /// <summary>Runs <paramref name="p"/> (k ≥ 1, α ≠ 0, m, n ≥ 1) with 256-bit vectors, or with scalars when <paramref name="vector"/> is false.</summary>

@@ -21,7 +21,7 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
     public static void Run(in GemmProblem<T> problem, GemmPath path, GemmStrategy strategy)
     {
         if (strategy == GemmStrategy.Direct ||
-            (strategy == GemmStrategy.Auto && (long)problem.M * problem.N * problem.K <= GemmDirect<T>.Threshold))
+            (strategy == GemmStrategy.Auto && GemmDirect<T>.Suits(problem)))
         {
             GemmDirect<T>.Run(problem, vector: path != GemmPath.Scalar);
             return;

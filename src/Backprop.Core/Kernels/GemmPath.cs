@@ -15,17 +15,6 @@ internal enum GemmPath
     Scalar,
 }
 
-/// <summary>How a GEMM call is computed: packed panels and a micro-kernel, or directly.</summary>
-internal enum GemmStrategy
-{
-    /// <summary>Direct for small products (<see cref="GemmDirect{T}.Threshold"/>), packed otherwise.</summary>
-    Auto,
-    /// <summary>Always the packed Goto/BLIS loop nest (split across cores when large).</summary>
-    Packed,
-    /// <summary>Always the direct, unpacked product on the calling thread.</summary>
-    Direct,
-}
-
 /// <summary>Run-time choice of the micro-kernel family.</summary>
 internal static class GemmPaths
 {

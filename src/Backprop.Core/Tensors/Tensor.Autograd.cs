@@ -150,9 +150,7 @@ public sealed partial class Tensor
     /// Every tensor this one depends on, each once, ordered so that every parent comes before its children;
     /// this tensor is last. Iterative: a chain of millions of nodes does not touch the call stack.
     /// </summary>
-    public IReadOnlyList<Tensor> TopologicalOrder() => BuildTopologicalOrder();
-
-    private List<Tensor> BuildTopologicalOrder() => TopologicalSort.Order<Tensor, GraphAccess>(this);
+    public IReadOnlyList<Tensor> TopologicalOrder() => TopologicalSort.Order<Tensor, GraphAccess>(this);
 
     private struct GraphAccess : IGraphAccess<Tensor>
     {
@@ -204,27 +202,36 @@ public sealed partial class Tensor
                 throw new NonFiniteTensorException("Backward", this, $"Backward: the seed gradient contains {Describe(gradient)}.");
         }
 
-        List<Tensor> order = BuildTopologicalOrder();
-
-        // Seed ∂L/∂this.
-        Tensor seed = Accumulator();
-        if (gradient is null) AddScalarInPlace(seed, 1.0);
-        else AddInPlace(seed, gradient);
-
-        var ctx = new BackwardContext();
+        Tensor[] buffer = TopologicalSort.Rent<Tensor>(); // pooled: a training step's backward allocates no list
+        int count = -1; // -1 until the traversal returns: Return then clears the whole buffer
         try
         {
-            RunBackward(order, ctx, retainAllGrads);
+            count = TopologicalSort.Order<Tensor, GraphAccess>(this, ref buffer);
+            Span<Tensor> order = buffer.AsSpan(0, count);
+
+            // Seed ∂L/∂this.
+            Tensor seed = Accumulator();
+            if (gradient is null) AddScalarInPlace(seed, 1.0);
+            else AddInPlace(seed, gradient);
+
+            try
+            {
+                RunBackward(order, new BackwardContext(), retainAllGrads);
+            }
+            finally
+            {
+                foreach (Tensor node in order) node._pendingGrad = null; // nothing stale survives an exception
+            }
         }
         finally
         {
-            foreach (Tensor node in order) node._pendingGrad = null; // nothing stale survives an exception
+            TopologicalSort.Return(buffer, count);
         }
     }
 
-    private static void RunBackward(List<Tensor> order, BackwardContext ctx, bool retainAllGrads)
+    private static void RunBackward(Span<Tensor> order, BackwardContext ctx, bool retainAllGrads)
     {
-        for (int i = order.Count - 1; i >= 0; i--)
+        for (int i = order.Length - 1; i >= 0; i--)
         {
             Tensor node = order[i];
             if (node.IsLeaf) continue;

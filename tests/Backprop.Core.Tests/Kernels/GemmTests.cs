@@ -239,23 +239,26 @@ public class GemmTests
         Assert.All(c, x => Assert.Equal(30f, x));
     }
 
-    [SkippableFact]
-    public void Multiply_SplitAcrossTwoCores_SteadyState_AllocatesNothing()
+    [Fact]
+    public void Multiply_SkinnyProduct_IsCorrect_WithoutAHugeCopyOfB()
     {
-        // On two cores a product above the parallel threshold runs half on the calling thread and half on
-        // the long-lived second thread, with nothing allocated per call (the thread pool would allocate).
-        Skip.If(Environment.ProcessorCount != 2, $"the two-slab split applies to 2 cores; this machine has {Environment.ProcessorCount}");
-        const int m = 128, n = 160, k = 96; // m·n·k = 1,966,080 ≥ the 2²⁰ parallel threshold
-        float[] a = new float[m * k], b = new float[n * k], c = new float[m * n];
-        Array.Fill(a, 0.5f);
-        Array.Fill(b, 2f);
-        Gemm.Multiply(false, true, m, n, k, 1f, a, k, b, k, 0f, c, n);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++)
-            Gemm.Multiply(false, true, m, n, k, 1f, a, k, b, k, 0f, c, n);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
-        Assert.All(c, x => Assert.Equal(k, x));
+        // m = n = 1, k = 2¹⁹ is within the direct path's work threshold, but copying B padded to whole
+        // vectors would grow the thread's buffer to k·W elements: such products must go packed.
+        const int k = 1 << 19;
+        float[] a = new float[k], b = new float[k], c = [5f];
+        for (int q = 0; q < k; q++) { a[q] = (q % 7) - 3; b[q] = (q % 5) - 2; }
+        double expected = 0;
+        for (int q = 0; q < k; q++) expected += (double)a[q] * b[q];
+        int capacity = 0;
+        var thread = new Thread(() =>
+        {
+            Gemm.Multiply(false, false, 1, 1, k, 1f, a, k, b, 1, 0f, c, 1);
+            capacity = GemmBuffers<float>.PackedBCapacity;
+        });
+        thread.Start();
+        thread.Join();
+        Assert.Equal(expected, c[0], 1e-6 * k);
+        Assert.True(capacity < k, $"packed-B buffer grew to {capacity} elements for a 1×1×{k} product");
     }
 
     [Fact]
