@@ -7,7 +7,8 @@ namespace Backprop.Benchmarks;
 /// <param name="SampleSeconds">Each sample repeats Step() for about this long (at least once).</param>
 /// <param name="WarmupSeconds">Warm-up lasts at least this long…</param>
 /// <param name="WarmupCalls">…and at least this many calls (so tiered JIT has promoted the hot methods).</param>
-public sealed record Sampling(int Samples, double SampleSeconds, double WarmupSeconds, int WarmupCalls = 60)
+/// <param name="SettleMilliseconds">A pause after warm-up for the background JIT to finish its tier-1 work (ours only).</param>
+public sealed record Sampling(int Samples, double SampleSeconds, double WarmupSeconds, int WarmupCalls = 60, int SettleMilliseconds = 200)
 {
     /// <summary>"samples,seconds,warmup,calls" for torch_twin.py --sampling.</summary>
     public string ForTwin() => FormattableString.Invariant($"{Samples},{SampleSeconds},{WarmupSeconds},{WarmupCalls}");
@@ -32,7 +33,7 @@ public static class Harness
         var clock = Stopwatch.StartNew();
         int calls = 0;
         do { w.Step(); calls++; } while (clock.Elapsed.TotalSeconds < s.WarmupSeconds || calls < s.WarmupCalls);
-        Thread.Sleep(200); // let the background JIT finish its tier-1 work
+        Thread.Sleep(s.SettleMilliseconds); // let the background JIT finish its tier-1 work
         clock.Restart();
         for (int i = 0; i < 3; i++) w.Step();
         calls = 3;
