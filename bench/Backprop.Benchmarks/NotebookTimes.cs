@@ -74,7 +74,7 @@ public static partial class NotebookTimes
                 }
             }
             if (!ok) Console.WriteLine($"  notebook {name} FAILED:\n{output}");
-            Console.WriteLine($"  ours notebook {name,-40} {wall,7:F1} s wall" + (cells is double c ? $"   ({c:F1} s in cells)" : ""));
+            Console.WriteLine($"  ours notebook {name,-40} {wall,7:F1} s wall" + (cells is double c ? $"   ({c:F1} s in the runner's session)" : ""));
             results.Add(new Result(name, wall, cells, ok));
         }
         return results;

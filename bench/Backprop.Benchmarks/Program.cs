@@ -197,7 +197,7 @@ if (oursExtra.Count > 0)
 foreach (var (view, m) in graphs)
     Say($"{view.Name}: {view.Drawn} of {view.Nodes} nodes drawn, {view.HtmlChars / 1e6:F2} M chars of HTML: ours {m.Seconds * 1e3:F1} ms");
 foreach (var n in notebookTimes)
-    Say($"notebook {n.Name}: {n.WallSeconds:F1} s wall" + (n.CellSeconds is double c ? $" ({c:F1} s in cells)" : "") + (n.Ok ? "" : " FAILED"));
+    Say($"notebook {n.Name}: {n.WallSeconds:F1} s wall" + (n.CellSeconds is double c ? $" ({c:F1} s in the runner's session)" : "") + (n.Ok ? "" : " FAILED"));
 if (notebookTimes.Count > 0)
     Say($"notebooks total: {notebookTimes.Sum(n => n.WallSeconds):F1} s wall");
 foreach (var (name, b) in bytes) Say($"allocated {name} {b:F0}");

@@ -95,10 +95,10 @@ public static class Report
         if (r.Notebooks.Count > 0)
         {
             Line("Whole-notebook runs (ours only): `tools/Backprop.Notebooks run <notebook>`, one process per notebook, wall time");
-            Line("from start to exit (runner start-up, package restore from a warm private cache, compiling and running every cell);");
-            Line("in brackets the runner's own time for the cells.");
+            Line("from start to exit (runner start-up, package restore from a warm private cache, compiling and running every cell),");
+            Line("and the runner's own figure for the notebook's session (restore, compiling and running the cells).");
             Line();
-            Line("| notebook | wall | cells |");
+            Line("| notebook | wall | session |");
             Line("|---|---|---|");
             foreach (var n in r.Notebooks)
                 Line($"| {n.Name} | {n.WallSeconds:F1} s{(n.Ok ? "" : " (FAILED)")} | {(n.CellSeconds is double c ? $"{c:F1} s" : "n/a")} |");
