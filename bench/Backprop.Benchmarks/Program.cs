@@ -77,7 +77,7 @@ if (sections.Contains("core"))
         {
             double s = Harness.MedianSeconds(w, samples, sampleSeconds, warmup);
             ours[w.Name] = Math.Min(s, ours.GetValueOrDefault(w.Name, double.MaxValue));
-            if (round == 1) bytes[w.Name] = Harness.AllocatedBytesPerStep(w, quick ? 20 : 100);
+            if (round == 1) bytes[w.Name] = Harness.AllocatedBytesPerStep(w, w is Gemm1024 ? (quick ? 3 : 10) : (quick ? 20 : 100));
             Console.WriteLine($"  ours {w.Name,-10} {TorchTwin.Format(s)}" +
                 (bytes.TryGetValue(w.Name, out double b) ? $"   allocated {b,10:F0} B/step" : ""));
         }
