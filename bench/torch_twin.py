@@ -1,9 +1,11 @@
 #!/usr/bin/python3
 """PyTorch twin of bench/Backprop.Benchmarks (issue 6).
 
-Usage: torch_twin.py DATA_DIR THREADS [--quick]
-DATA_DIR holds manifest.json and the raw float32 files written by the C# driver (same data, same
-initial weights). The driver sets OPENBLAS_NUM_THREADS/OMP_NUM_THREADS to THREADS before starting us.
+Usage: torch_twin.py DATA_DIR THREADS [--quick] [--manifest FILE] [--sampling SAMPLES,SECONDS,WARMUP,CALLS]
+DATA_DIR holds manifest.json (or FILE) and the raw float32 files written by the C# driver (same data, same
+initial weights). The driver sets OPENBLAS_NUM_THREADS/OMP_NUM_THREADS before starting us.
+A manifest entry's "kind" (default: its name) picks the builder: gemm1024, mlp*, tiny, chain2x2, and
+gemm (any shape and transposes) and elementwise (add, mul, relu, tanh, exp, softmax) for the extra sections.
 Prints one line per workload: "torch <workload> <median seconds per step> [first loss]".
 """
 import json
@@ -19,10 +21,10 @@ def load(d, name, shape):
     return torch.from_numpy(np.fromfile(os.path.join(d, name), dtype="<f4").reshape(shape).copy())
 
 
-def median_seconds(step, samples, sample_seconds, warmup_seconds):
+def median_seconds(step, samples, sample_seconds, warmup_seconds, warmup_calls=60):
     start = time.perf_counter()
     calls = 0
-    while time.perf_counter() - start < warmup_seconds or calls < 60:
+    while time.perf_counter() - start < warmup_seconds or calls < warmup_calls:
         step()
         calls += 1
     t0 = time.perf_counter()
@@ -86,6 +88,43 @@ def mlp(d, m):
     return step, first
 
 
+def gemm_shape(d, m):
+    """C = op(A)·op(B) with the driver's transposes; A and B are stored as Gemm.Multiply sees them
+    (row-major, [k, m] when A is transposed, [n, k] when B is), so .t() gives torch the same strided views.
+    The values are torch's own uniform(-1, 1) numbers: a GEMM's time does not depend on them."""
+    mm, n, k, ta, tb = m["m"], m["n"], m["k"], m["transpose_a"], m["transpose_b"]
+    g = torch.Generator().manual_seed(1)
+    a = torch.rand((k, mm) if ta else (mm, k), generator=g) * 2 - 1
+    b = torch.rand((n, k) if tb else (k, n), generator=g) * 2 - 1
+    a, b = (a.t() if ta else a), (b.t() if tb else b)
+    c = torch.empty(mm, n)
+    return (lambda: torch.mm(a, b, out=c)), None
+
+
+def elementwise(d, m):
+    """fp32, no autograd. out= where torch has it (add, mul, tanh, exp); relu and softmax allocate their result."""
+    rows, cols, op = m["rows"], m["cols"], m["op"]
+    g = torch.Generator().manual_seed(2)
+    a = torch.rand(rows, cols, generator=g) * 4 - 2
+    b = torch.rand(rows, cols, generator=g) * 4 - 2
+    c = torch.empty(rows, cols)
+    steps = {
+        "add": lambda: torch.add(a, b, out=c),
+        "mul": lambda: torch.mul(a, b, out=c),
+        "relu": lambda: torch.relu(a),
+        "tanh": lambda: torch.tanh(a, out=c),
+        "exp": lambda: torch.exp(a, out=c),
+        "softmax": lambda: torch.softmax(a, dim=1),
+    }
+    step = steps[op]
+
+    def run():
+        with torch.no_grad():
+            step()
+
+    return run, None
+
+
 def chain2x2(d, m):
     x = torch.ones(2, 2, requires_grad=True)
 
@@ -99,15 +138,20 @@ def main():
     d, threads = sys.argv[1], int(sys.argv[2])
     quick = "--quick" in sys.argv
     torch.set_num_threads(threads)
-    samples, sample_seconds, warmup = (7, 0.1, 0.5) if quick else (21, 0.25, 2.0)
-    with open(os.path.join(d, "manifest.json")) as f:
+    samples, sample_seconds, warmup, warmup_calls = (7, 0.1, 0.5, 60) if quick else (21, 0.25, 2.0, 60)
+    if "--sampling" in sys.argv:
+        f = sys.argv[sys.argv.index("--sampling") + 1].split(",")
+        samples, sample_seconds, warmup, warmup_calls = int(f[0]), float(f[1]), float(f[2]), int(f[3])
+    manifest_file = sys.argv[sys.argv.index("--manifest") + 1] if "--manifest" in sys.argv else "manifest.json"
+    with open(os.path.join(d, manifest_file)) as f:
         manifest = json.load(f)
-    builders = {"gemm1024": gemm, "mlp64": mlp, "mlp256": mlp, "tiny": mlp, "chain2x2": chain2x2}
+    builders = {"gemm1024": gemm, "mlp64": mlp, "mlp256": mlp, "tiny": mlp, "chain2x2": chain2x2,
+                "gemm": gemm_shape, "elementwise": elementwise}
     blas = sorted({line.split()[-1] for line in open("/proc/self/maps") if "blas" in line and ".so" in line})
     print(f"# torch {torch.__version__}, torch threads {torch.get_num_threads()}, BLAS {' '.join(blas) or 'unknown'}, OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}", flush=True)
     for name, m in manifest.items():
-        step, first = builders[name](d, m)
-        seconds = median_seconds(step, samples, sample_seconds, warmup)
+        step, first = builders[m.get("kind", name)](d, m)
+        seconds = median_seconds(step, samples, sample_seconds, warmup, warmup_calls)
         check = f" {first[0]:.9g}" if first else ""
         print(f"torch {name} {seconds:.9g}{check}", flush=True)
 

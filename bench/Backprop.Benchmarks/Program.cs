@@ -1,12 +1,17 @@
 // Backprop.NET side by side with PyTorch (issue 6). See bench/README.md.
 //   dotnet run -c Release --project bench/Backprop.Benchmarks -- --quick   (< 3 minutes)
-//   dotnet run -c Release --project bench/Backprop.Benchmarks              (full)
-//   options: --torch-threads 1:1,2:1,1:2,2:2   --rounds N   --samples N,SECONDS   --python /usr/bin/python3   --blas-dir DIR|none
+//   dotnet run -c Release --project bench/Backprop.Benchmarks              (full, < 15 minutes)
+//   dotnet run -c Release --project bench/Backprop.Benchmarks -- --notebooks   (adds the whole-notebook runs)
+//   options: --sections core,gemm,elementwise,graph[,notebooks]   --torch-threads 1:1,2:1,1:2,2:2
+//            --extra-torch-threads 2:1,1:2   --rounds N   --samples N,SECONDS   --python /usr/bin/python3
+//            --blas-dir DIR|none   --notebook-runs N   --packages DIR   --markdown docs/performance.md
 //   dotnet run -c Release --project bench/Backprop.Benchmarks -- --bdn [BenchmarkDotNet args]  (ours only, BenchmarkDotNet)
-// Ends with "ratio <workload> <ours/PyTorch>" lines and "time scalar-demo-step <ms>".
+// Ends with a summary, "ratio <workload> <ours/PyTorch>" lines (the five issue workloads last) and
+// "time scalar-demo-step <ms>" as the very last line.
 using System.Globalization;
 using System.Runtime.Intrinsics.X86;
 using BenchmarkDotNet.Running;
+using Backprop;
 using Backprop.Benchmarks;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -24,7 +29,13 @@ string python = Option("--python") ?? "/usr/bin/python3";
 // torch.set_num_threads : OPENBLAS_NUM_THREADS. 2:2 oversubscribes the 2 cores (slow here): full mode tries
 // it too, quick mode skips it to stay under three minutes.
 string[] threadSettings = (Option("--torch-threads") ?? (quick ? "1:1,2:1,1:2" : "1:1,2:1,1:2,2:2")).Split(',');
+// The GEMM-shape and elementwise sections: 2:1 (one BLAS thread, two intra-op threads) and 1:2 (two BLAS
+// threads, one intra-op thread) cover PyTorch's one- and two-thread paths for both; full mode adds 1:1.
+string[] extraThreadSettings = (Option("--extra-torch-threads") ?? (quick ? "2:1,1:2" : "1:1,2:1,1:2")).Split(',');
+var sections = new HashSet<string>((Option("--sections") ?? "core,gemm,elementwise,graph").Split(','));
+if (args.Contains("--notebooks")) sections.Add("notebooks");
 string script = FindScript();
+string repo = Path.GetDirectoryName(Path.GetDirectoryName(script)!)!;
 // PyTorch's BLAS: bench/.openblas (made by bench/setup-openblas.sh) unless --blas-dir says otherwise ("none": the system's).
 string? blasDir = Option("--blas-dir") ?? Path.Combine(Path.GetDirectoryName(script)!, ".openblas", "usr", "lib", "x86_64-linux-gnu", "openblas-pthread");
 if (blasDir == "none") blasDir = null;
@@ -35,9 +46,12 @@ else if (!File.Exists(Path.Combine(blasDir, "libblas.so.3")))
 }
 (int samples, double sampleSeconds, double warmup, int rounds) = quick ? (7, 0.1, 0.5, 2) : (21, 0.25, 2.0, 3);
 if (Option("--rounds") is string roundOption) rounds = int.Parse(roundOption);
+// The extra sections (14 GEMM shapes, 12 elementwise workloads, 2 graph views) run once, with lighter sampling.
+Sampling extraSampling = quick ? new Sampling(5, 0.04, 0.15, 10, 50) : new Sampling(9, 0.06, 0.3, 20, 100);
 
-Console.WriteLine($"mode: {(quick ? "quick" : "full")}; cores {Environment.ProcessorCount}; AVX2 {Avx2.IsSupported}; FMA {Fma.IsSupported}; " +
-    $"AVX-512F {Avx512F.IsSupported}; .NET {Environment.Version}; load average {LoadAverage()}");
+var wall = System.Diagnostics.Stopwatch.StartNew();
+string machine = $"cores {Environment.ProcessorCount}; AVX2 {Avx2.IsSupported}; FMA {Fma.IsSupported}; AVX-512F {Avx512F.IsSupported}; .NET {Environment.Version}";
+Console.WriteLine($"mode: {(quick ? "quick" : "full")}; sections {string.Join(",", sections)}; {machine}; load average {LoadAverage()}");
 
 Workload[] workloads = [new Gemm1024(), MlpStep.Mnist(64), MlpStep.Mnist(256), MlpStep.Tiny(), new Chain2x2()];
 if (Option("--samples") is string sampleOption) // "<samples>,<seconds per sample>" (for investigating the modes)
@@ -46,53 +60,169 @@ if (Option("--samples") is string sampleOption) // "<samples>,<seconds per sampl
     (samples, sampleSeconds) = (int.Parse(so[0]), double.Parse(so[1], CultureInfo.InvariantCulture));
 }
 var scalar = new ScalarDemoStep();
-string dir = TorchTwin.Export(workloads); // initial weights, before any step
 
 var ours = new Dictionary<string, double>();
 var bytes = new Dictionary<string, double>();
 var torch = new Dictionary<string, TorchTwin.Result>();
 double scalarSeconds = double.MaxValue;
 long[] cpuBefore = CpuTimes();
-// Other jobs may share the 2 cores: alternate the two sides in rounds and keep each side's best median.
-for (int round = 1; round <= rounds; round++)
+if (sections.Contains("core"))
 {
-    Console.WriteLine($"round {round}/{rounds}: Backprop.NET (median per step):");
-    foreach (var w in workloads)
+    string dir = TorchTwin.Export(workloads, "manifest.json"); // initial weights, before any step
+    // Other jobs may share the 2 cores: alternate the two sides in rounds and keep each side's best median.
+    for (int round = 1; round <= rounds; round++)
     {
-        double s = Harness.MedianSeconds(w, samples, sampleSeconds, warmup);
-        ours[w.Name] = Math.Min(s, ours.GetValueOrDefault(w.Name, double.MaxValue));
-        if (round == 1 && w is MlpStep or Chain2x2) bytes[w.Name] = Harness.AllocatedBytesPerStep(w, quick ? 20 : 100);
-        Console.WriteLine($"  ours {w.Name,-10} {TorchTwin.Format(s)}" +
-            (bytes.TryGetValue(w.Name, out double b) ? $"   allocated {b,10:F0} B/step" : ""));
-    }
-    double scalarRound = Harness.MedianSeconds(scalar, quick ? 5 : 11, 0.0, quick ? 0.3 : 1.0);
-    scalarSeconds = Math.Min(scalarSeconds, scalarRound);
-    Console.WriteLine($"  ours {scalar.Name,-10} {TorchTwin.Format(scalarRound)}");
+        Console.WriteLine($"[{wall.Elapsed.TotalSeconds:F0} s] round {round}/{rounds}: Backprop.NET (median per step):");
+        foreach (var w in workloads)
+        {
+            double s = Harness.MedianSeconds(w, samples, sampleSeconds, warmup);
+            ours[w.Name] = Math.Min(s, ours.GetValueOrDefault(w.Name, double.MaxValue));
+            if (round == 1) bytes[w.Name] = Harness.AllocatedBytesPerStep(w, w is Gemm1024 ? (quick ? 3 : 10) : (quick ? 20 : 100));
+            Console.WriteLine($"  ours {w.Name,-10} {TorchTwin.Format(s)}" +
+                (bytes.TryGetValue(w.Name, out double b) ? $"   allocated {b,10:F0} B/step" : ""));
+        }
+        double scalarRound = Harness.MedianSeconds(scalar, quick ? 5 : 11, 0.0, quick ? 0.3 : 1.0);
+        scalarSeconds = Math.Min(scalarSeconds, scalarRound);
+        if (round == 1) bytes[scalar.Name] = Harness.AllocatedBytesPerStep(scalar, quick ? 10 : 30);
+        Console.WriteLine($"  ours {scalar.Name,-10} {TorchTwin.Format(scalarRound)}   allocated {bytes[scalar.Name],10:F0} B/step");
 
-    Console.WriteLine($"round {round}/{rounds}: PyTorch twin ({python} {script}; thread settings {string.Join(",", threadSettings)}):");
-    foreach (var (name, r) in TorchTwin.Run(script, dir, quick, threadSettings, python, blasDir))
+        Console.WriteLine($"[{wall.Elapsed.TotalSeconds:F0} s] round {round}/{rounds}: PyTorch twin ({python} {script}; thread settings {string.Join(",", threadSettings)}):");
+        foreach (var (name, r) in TorchTwin.Run(script, dir, quick, threadSettings, python, blasDir))
+            if (!torch.TryGetValue(name, out var t) || r.Seconds < t.Seconds) torch[name] = r;
+    }
+    try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+}
+
+// GEMM shapes and elementwise throughput: ours, then the twin under each thread setting (one round).
+var extras = new List<Workload>();
+if (sections.Contains("gemm")) extras.AddRange(GemmShape.All());
+if (sections.Contains("elementwise")) extras.AddRange(Elementwise.All());
+var oursExtra = new Dictionary<string, Measurement>();
+if (extras.Count > 0)
+{
+    string dir = TorchTwin.Export(extras, "extra.json");
+    Console.WriteLine($"[{wall.Elapsed.TotalSeconds:F0} s] GEMM shapes and elementwise: Backprop.NET (median per call; {extraSampling}):");
+    foreach (var w in extras)
+    {
+        var m = Harness.Measure(w, extraSampling);
+        oursExtra[w.Name] = m;
+        Console.WriteLine($"  ours {w.Name,-22} {TorchTwin.Format(m.Seconds)}   allocated {m.BytesPerStep,10:F0} B/call");
+    }
+    Console.WriteLine($"[{wall.Elapsed.TotalSeconds:F0} s] GEMM shapes and elementwise: PyTorch twin (thread settings {string.Join(",", extraThreadSettings)}):");
+    foreach (var (name, r) in TorchTwin.Run(script, dir, quick, extraThreadSettings, python, blasDir, "extra.json", extraSampling.ForTwin()))
         if (!torch.TryGetValue(name, out var t) || r.Seconds < t.Seconds) torch[name] = r;
+    try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+}
+
+// Graph view of a ~2,000-node scalar graph (ours only).
+var graphs = new List<(GraphRender View, Measurement Time)>();
+if (sections.Contains("graph"))
+{
+    Value loss = GraphRender.BuildGraph();
+    Console.WriteLine($"[{wall.Elapsed.TotalSeconds:F0} s] graph view (Backprop.Interactive, loss.Graph(options).ToHtml(): model, layout, HTML):");
+    foreach (bool full in new[] { true, false })
+    {
+        var view = new GraphRender(loss, full);
+        var m = Harness.Measure(view, quick ? new Sampling(5, 0, 1.0, 3) : new Sampling(11, 0, 2.0, 5));
+        graphs.Add((view, m));
+        Console.WriteLine($"  ours {view.Name,-14} {TorchTwin.Format(m.Seconds)}   {view.Drawn} of {view.Nodes} nodes drawn, {view.HtmlChars} chars of HTML, allocated {m.BytesPerStep:F0} B/call");
+    }
+}
+
+// The whole-notebook run (ours only; --notebooks or --sections notebooks).
+List<NotebookTimes.Result> notebookTimes = [];
+if (sections.Contains("notebooks"))
+{
+    Console.WriteLine($"[{wall.Elapsed.TotalSeconds:F0} s] notebooks (tools/Backprop.Notebooks, one process per notebook, wall time):");
+    notebookTimes = NotebookTimes.Run(repo, int.Parse(Option("--notebook-runs") ?? "1"), Option("--packages"));
 }
 long[] cpuAfter = CpuTimes();
-try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
 
-// Same weights, same data: the first loss of each MLP must agree (fp32, so to ~1e-5 relative).
-foreach (var w in workloads)
-    if (w.Check is double mine && torch.TryGetValue(w.Name, out var t) && t.Check is double theirs)
-        Console.WriteLine($"check {w.Name} first loss: ours {mine:G7}, pytorch {theirs:G7}" +
-            (Math.Abs(mine - theirs) <= 1e-4 * Math.Max(1, Math.Abs(theirs)) ? " (agree)" : " (DIFFER: twins are not the same computation)"));
-
-Console.WriteLine($"gemm1024: ours {2e-9 * 1024 * 1024 * 1024 / ours["gemm1024"]:F1} GFLOP/s" +
-    (torch.TryGetValue("gemm1024", out var g) ? $", pytorch {2e-9 * 1024 * 1024 * 1024 / g.Seconds:F1} GFLOP/s ({g.Threads})" : ""));
-foreach (var (name, t) in torch) Console.WriteLine($"pytorch best {name} {TorchTwin.Format(t.Seconds)} ({t.Threads})");
-foreach (var (name, b) in bytes) Console.WriteLine($"allocated {name} {b:F0}");
-Console.WriteLine($"load average after: {LoadAverage()}; CPU time stolen by other guests during the run: {StealPercent(cpuBefore, cpuAfter):F1}%");
-foreach (var w in workloads)
-    Console.WriteLine(torch.TryGetValue(w.Name, out var t)
-        ? $"ratio {w.Name} {ours[w.Name] / t.Seconds:F4}"
-        : $"ratio {w.Name} NaN");
-Console.WriteLine($"time scalar-demo-step {scalarSeconds * 1e3:F3}");
-return 0;
+// ---- Summary (also pasted into docs/performance.md by --markdown FILE) ----
+var summary = new List<string>();
+void Say(string line)
+{
+    Console.WriteLine(line);
+    summary.Add(line);
+}
+Console.WriteLine();
+Say($"== summary ({(quick ? "quick" : "full")} mode, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {wall.Elapsed.TotalSeconds:F0} s wall) ==");
+Say($"machine: {machine}; {CpuModel()}");
+Say($"load average after: {LoadAverage()}; CPU time stolen by other guests during the run: {StealPercent(cpuBefore, cpuAfter):F1}%");
+if (sections.Contains("core"))
+{
+    // Same weights, same data: the first loss of each MLP must agree (fp32, so to ~1e-5 relative).
+    foreach (var w in workloads)
+        if (w.Check is double mine && torch.TryGetValue(w.Name, out var t) && t.Check is double theirs)
+            Say($"check {w.Name} first loss: ours {mine:G7}, pytorch {theirs:G7}" +
+                (Math.Abs(mine - theirs) <= 1e-4 * Math.Max(1, Math.Abs(theirs)) ? " (agree)" : " (DIFFER: twins are not the same computation)"));
+    Say("workload          ours          pytorch       ratio    pytorch setting");
+    foreach (var w in workloads)
+        Say(torch.TryGetValue(w.Name, out var t)
+            ? $"{w.Name,-12} {TorchTwin.Format(ours[w.Name])}  {TorchTwin.Format(t.Seconds)}  {ours[w.Name] / t.Seconds,7:F4}   {t.Threads}"
+            : $"{w.Name,-12} {TorchTwin.Format(ours[w.Name])}  (no pytorch figure)");
+    Say($"{scalar.Name,-12} {TorchTwin.Format(scalarSeconds)}  (ours only)");
+    Say($"gemm1024: ours {2e-9 * 1024 * 1024 * 1024 / ours["gemm1024"]:F1} GFLOP/s" +
+        (torch.TryGetValue("gemm1024", out var g) ? $", pytorch {2e-9 * 1024 * 1024 * 1024 / g.Seconds:F1} GFLOP/s ({g.Threads})" : ""));
+}
+if (oursExtra.Count > 0)
+{
+    var gemms = extras.OfType<GemmShape>().ToList();
+    if (gemms.Count > 0)
+    {
+        Say("GEMM (fp32, C = op(A)·op(B); n = as stored, t = transposed)   ours: GFLOP/s  ms | pytorch: GFLOP/s  ms  setting | ratio (time)");
+        foreach (var w in gemms)
+        {
+            double mine = oursExtra[w.Name].Seconds;
+            string theirs = torch.TryGetValue(w.Name, out var t)
+                ? $"{w.Flops * 1e-9 / t.Seconds,6:F1} {t.Seconds * 1e3,8:F4}  {t.Threads,-17} | {mine / t.Seconds:F3}"
+                : "n/a";
+            Say($"  {w.Name,-20} {w.What,-34} {w.Flops * 1e-9 / mine,6:F1} {mine * 1e3,8:F4} | {theirs}");
+        }
+    }
+    var elementwise = extras.OfType<Elementwise>().ToList();
+    if (elementwise.Count > 0)
+    {
+        Say("elementwise / softmax (fp32, no grad; GB/s = bytes read + written / time)   ours: GB/s  µs | pytorch: GB/s  µs  setting | ratio (time)");
+        foreach (var w in elementwise)
+        {
+            double mine = oursExtra[w.Name].Seconds;
+            string theirs = torch.TryGetValue(w.Name, out var t)
+                ? $"{w.Bytes * 1e-9 / t.Seconds,6:F1} {t.Seconds * 1e6,9:F1}  {t.Threads,-17} | {mine / t.Seconds:F3}"
+                : "n/a";
+            Say($"  {w.Name,-20} {w.Bytes * 1e-9 / mine,6:F1} {mine * 1e6,9:F1} | {theirs}");
+        }
+    }
+}
+foreach (var (view, m) in graphs)
+    Say($"{view.Name}: {view.Drawn} of {view.Nodes} nodes drawn, {view.HtmlChars / 1e6:F2} M chars of HTML: ours {m.Seconds * 1e3:F1} ms");
+foreach (var n in notebookTimes)
+    Say($"notebook {n.Name}: {n.WallSeconds:F1} s wall" + (n.CellSeconds is double c ? $" ({c:F1} s in the runner's session)" : "") + (n.Ok ? "" : " FAILED"));
+if (notebookTimes.Count > 0)
+    Say($"notebooks total: {notebookTimes.Sum(n => n.WallSeconds):F1} s wall");
+foreach (var (name, b) in bytes) Say($"allocated {name} {b:F0}");
+foreach (var (name, m) in oursExtra) Say($"allocated {name} {m.BytesPerStep:F0}");
+foreach (var (view, m) in graphs) Say($"allocated {view.Name} {m.BytesPerStep:F0}");
+foreach (var w in extras)
+    if (torch.TryGetValue(w.Name, out var t)) Say($"ratio {w.Name} {oursExtra[w.Name].Seconds / t.Seconds:F4}");
+if (sections.Contains("core"))
+{
+    foreach (var w in workloads)
+        Say(torch.TryGetValue(w.Name, out var t)
+            ? $"ratio {w.Name} {ours[w.Name] / t.Seconds:F4}"
+            : $"ratio {w.Name} NaN");
+    Say($"time scalar-demo-step {scalarSeconds * 1e3:F3}");
+}
+if (Option("--markdown") is string markdownPath)
+{
+    string header = $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {(quick ? "quick" : "full")} mode " +
+        $"(`dotnet run -c Release --project bench/Backprop.Benchmarks -- {string.Join(' ', args)}`), " +
+        $"commit {GitCommit(repo)}; {machine}; {CpuModel()}. Load average after the run: {LoadAverage()}.";
+    Report.Write(markdownPath, Report.Markdown(new Report.Run(header, workloads, ours, scalarSeconds, extras, oursExtra, torch, bytes,
+        graphs, notebookTimes, summary)));
+    Console.WriteLine($"figures written to {Path.GetFullPath(markdownPath)}");
+}
+return notebookTimes.All(n => n.Ok) ? 0 : 1;
 
 string? Option(string name)
 {
@@ -123,6 +253,30 @@ static double StealPercent(long[] before, long[] after)
     long total = 0;
     for (int i = 0; i < 8; i++) total += after[i] - before[i];
     return total == 0 ? 0 : 100.0 * (after[7] - before[7]) / total;
+}
+
+static string CpuModel()
+{
+    if (!File.Exists("/proc/cpuinfo")) return "cpu n/a";
+    string? line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+    return line is null ? "cpu n/a" : line[(line.IndexOf(':') + 1)..].Trim();
+}
+
+static string GitCommit(string repo)
+{
+    try
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("git", "rev-parse --short HEAD") { WorkingDirectory = repo, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        string head = p.StandardOutput.ReadToEnd().Trim();
+        p.WaitForExit();
+        psi.Arguments = "status --porcelain --untracked-files=no";
+        using var q = System.Diagnostics.Process.Start(psi)!;
+        bool dirty = q.StandardOutput.ReadToEnd().Trim().Length > 0;
+        q.WaitForExit();
+        return p.ExitCode == 0 ? head + (dirty ? " (with uncommitted changes)" : "") : "unknown";
+    }
+    catch (System.ComponentModel.Win32Exception) { return "unknown"; }
 }
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";

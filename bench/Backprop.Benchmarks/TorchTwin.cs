@@ -9,13 +9,14 @@ public static class TorchTwin
 {
     public sealed record Result(double Seconds, string Threads, double? Check);
 
-    public static string Export(IEnumerable<Workload> workloads)
+    /// <summary>Writes each workload's inputs and a manifest named <paramref name="manifestFile"/> into a temporary folder.</summary>
+    public static string Export(IEnumerable<Workload> workloads, string manifestFile = "manifest.json")
     {
         string dir = Path.Combine(Path.GetTempPath(), $"backprop-bench-{Environment.ProcessId}");
         Directory.CreateDirectory(dir);
         var manifest = new Dictionary<string, object>();
         foreach (var w in workloads) manifest[w.Name] = w.Export(dir);
-        File.WriteAllText(Path.Combine(dir, "manifest.json"), JsonSerializer.Serialize(manifest));
+        File.WriteAllText(Path.Combine(dir, manifestFile), JsonSerializer.Serialize(manifest));
         return dir;
     }
 
@@ -23,7 +24,10 @@ public static class TorchTwin
         => Run(script, dir, quick, [.. threadSettings.Select(t => $"{t}:{t}")], python, blasDir);
 
     /// <summary>Thread settings as "torchThreads:blasThreads" (torch.set_num_threads and OPENBLAS_NUM_THREADS).</summary>
-    public static Dictionary<string, Result> Run(string script, string dir, bool quick, string[] threadSettings, string python, string? blasDir)
+    /// <param name="manifest">The manifest file in <paramref name="dir"/> (default manifest.json).</param>
+    /// <param name="sampling">"samples,seconds,warmup,calls" overriding the twin's quick/full sampling.</param>
+    public static Dictionary<string, Result> Run(string script, string dir, bool quick, string[] threadSettings, string python, string? blasDir,
+        string? manifest = null, string? sampling = null)
     {
         var best = new Dictionary<string, Result>();
         foreach (string setting in threadSettings)
@@ -35,6 +39,8 @@ public static class TorchTwin
             psi.ArgumentList.Add(dir);
             psi.ArgumentList.Add(threads);
             if (quick) psi.ArgumentList.Add("--quick");
+            if (manifest is not null) { psi.ArgumentList.Add("--manifest"); psi.ArgumentList.Add(manifest); }
+            if (sampling is not null) { psi.ArgumentList.Add("--sampling"); psi.ArgumentList.Add(sampling); }
             // OpenBLAS and OpenMP read these at load time: set them per run so 1 means 1 everywhere.
             psi.Environment["OPENBLAS_NUM_THREADS"] = blasThreads;
             psi.Environment["OMP_NUM_THREADS"] = threads;
@@ -59,7 +65,7 @@ public static class TorchTwin
                 if (f.Length < 3 || f[0] != "torch") continue;
                 double s = double.Parse(f[2], CultureInfo.InvariantCulture);
                 double? check = f.Length > 3 ? double.Parse(f[3], CultureInfo.InvariantCulture) : null;
-                Console.WriteLine($"  pytorch {threads} {f[1],-10} {Format(s)}");
+                Console.WriteLine($"  pytorch {threads} {f[1],-22} {Format(s)}");
                 if (!best.TryGetValue(f[1], out var r) || s < r.Seconds) best[f[1]] = new Result(s, threads, check);
             }
         }

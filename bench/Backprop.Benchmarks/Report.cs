@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Text;
+
+namespace Backprop.Benchmarks;
+
+/// <summary>The figures of one run as Markdown tables (--markdown FILE): written between the
+/// <c>&lt;!-- bench:begin --&gt;</c> and <c>&lt;!-- bench:end --&gt;</c> markers of FILE when it has them
+/// (docs/performance.md does), else as the whole file.</summary>
+public static class Report
+{
+    public const string Begin = "<!-- bench:begin (written by `dotnet run -c Release --project bench/Backprop.Benchmarks -- --markdown docs/performance.md`) -->";
+    public const string End = "<!-- bench:end -->";
+
+    /// <summary>The issue's targets (our time / PyTorch's).</summary>
+    public static readonly Dictionary<string, double> Targets = new()
+    {
+        ["gemm1024"] = 0.55, ["mlp64"] = 0.55, ["mlp256"] = 0.6, ["tiny"] = 0.067, ["chain2x2"] = 0.034,
+    };
+
+    public sealed record Run(
+        string Header,
+        IReadOnlyList<Workload> Workloads, IReadOnlyDictionary<string, double> Ours, double ScalarSeconds,
+        IReadOnlyList<Workload> Extras, IReadOnlyDictionary<string, Measurement> OursExtra,
+        IReadOnlyDictionary<string, TorchTwin.Result> Torch, IReadOnlyDictionary<string, double> Bytes,
+        IReadOnlyList<(GraphRender View, Measurement Time)> Graphs, IReadOnlyList<NotebookTimes.Result> Notebooks,
+        IReadOnlyList<string> SummaryLines);
+
+    public static string Markdown(Run r)
+    {
+        var sb = new StringBuilder();
+        void Line(string s = "") => sb.Append(s).Append('\n');
+        Line(r.Header);
+        Line();
+        if (r.Ours.Count > 0)
+        {
+            Line("| workload | ours | PyTorch | ratio (ours / PyTorch) | target | PyTorch's best setting | ours: allocated per step |");
+            Line("|---|---|---|---|---|---|---|");
+            foreach (var w in r.Workloads)
+            {
+                bool has = r.Torch.TryGetValue(w.Name, out var t);
+                double ratio = has ? r.Ours[w.Name] / t!.Seconds : double.NaN;
+                string met = has ? (ratio <= Targets[w.Name] ? " (met)" : " (not met)") : "";
+                Line($"| {w.Name} | {TorchTwin.Format(r.Ours[w.Name]).Trim()} | {(has ? TorchTwin.Format(t!.Seconds).Trim() : "n/a")} | " +
+                     $"{F(ratio, "F3")} | ≤ {Targets[w.Name].ToString(CultureInfo.InvariantCulture)}{met} | {(has ? t!.Threads : "")} | {Bytes(r, w.Name)} |");
+            }
+            Line($"| scalar-demo-step | {TorchTwin.Format(r.ScalarSeconds).Trim()} | (micrograd ~1.3 s in the issue) | | ≤ 5 ms{(r.ScalarSeconds <= 5e-3 ? " (met)" : " (not met)")} | | {Bytes(r, "scalar-demo-step")} |");
+            Line();
+        }
+        var gemms = r.Extras.OfType<GemmShape>().ToList();
+        if (gemms.Count > 0)
+        {
+            Line("GEMM, fp32, C = op(A)·op(B) (`n`: operand as stored, `t`: transposed), m×n×k:");
+            Line();
+            Line("| shape | where it comes from | ours GFLOP/s | PyTorch GFLOP/s | ratio (time) | ours | PyTorch | PyTorch's best setting |");
+            Line("|---|---|---|---|---|---|---|---|");
+            foreach (var w in gemms)
+            {
+                double mine = r.OursExtra[w.Name].Seconds;
+                bool has = r.Torch.TryGetValue(w.Name, out var t);
+                Line($"| {w.Name} | {w.What} | {F(w.Flops * 1e-9 / mine, "F1")} | {(has ? F(w.Flops * 1e-9 / t!.Seconds, "F1") : "n/a")} | " +
+                     $"{(has ? F(mine / t!.Seconds, "F2") : "n/a")} | {TorchTwin.Format(mine).Trim()} | {(has ? TorchTwin.Format(t!.Seconds).Trim() : "n/a")} | {(has ? t!.Threads : "")} |");
+            }
+            Line();
+        }
+        var elementwise = r.Extras.OfType<Elementwise>().ToList();
+        if (elementwise.Count > 0)
+        {
+            Line("Elementwise and row softmax, fp32, no autograd; GB/s counts each input element read once and each output");
+            Line("element written once (12 bytes per element for add and mul, 8 for the others). [16×1000] is cache-resident,");
+            Line("[4000×1000] (16 MB per operand) is memory-bound. Ours allocates the result on every call; PyTorch writes");
+            Line("into a preallocated `out=` tensor except for relu and softmax, which allocate.");
+            Line();
+            Line("| op | ours GB/s | PyTorch GB/s | ratio (time) | ours | PyTorch | PyTorch's best setting | ours: allocated per call |");
+            Line("|---|---|---|---|---|---|---|---|");
+            foreach (var w in elementwise)
+            {
+                double mine = r.OursExtra[w.Name].Seconds;
+                bool has = r.Torch.TryGetValue(w.Name, out var t);
+                Line($"| {w.Name} | {F(w.Bytes * 1e-9 / mine, "F1")} | {(has ? F(w.Bytes * 1e-9 / t!.Seconds, "F1") : "n/a")} | " +
+                     $"{(has ? F(mine / t!.Seconds, "F2") : "n/a")} | {TorchTwin.Format(mine).Trim()} | {(has ? TorchTwin.Format(t!.Seconds).Trim() : "n/a")} | {(has ? t!.Threads : "")} | {r.OursExtra[w.Name].BytesPerStep:N0} B |");
+            }
+            Line();
+        }
+        if (r.Graphs.Count > 0)
+        {
+            Line("Graph view (Backprop.Interactive, ours only): `loss.Graph(options).ToHtml()`, i.e. graph model, layered");
+            Line("layout and HTML/SVG, for the loss of the scalar 2-16-16-1 MLP over a few two-moons samples.");
+            Line();
+            Line("| view | nodes drawn | HTML | ours | allocated per call |");
+            Line("|---|---|---|---|---|");
+            foreach (var (view, m) in r.Graphs)
+                Line($"| {(view.Name == "graph-full" ? "full (`GraphOptions.Full`)" : "default (collapsed)")} | {view.Drawn:N0} of {view.Nodes:N0} | {view.HtmlChars / 1e6:F2} M chars | {m.Seconds * 1e3:F1} ms | {m.BytesPerStep / 1e6:F1} MB |");
+            Line();
+        }
+        if (r.Notebooks.Count > 0)
+        {
+            Line("Whole-notebook runs (ours only): `tools/Backprop.Notebooks run <notebook>`, one process per notebook, wall time");
+            Line("from start to exit (runner start-up, package restore from a warm private cache, compiling and running every cell),");
+            Line("and the runner's own figure for the notebook's session (restore, compiling and running the cells).");
+            Line();
+            Line("| notebook | wall | session |");
+            Line("|---|---|---|");
+            foreach (var n in r.Notebooks)
+                Line($"| {n.Name} | {n.WallSeconds:F1} s{(n.Ok ? "" : " (FAILED)")} | {(n.CellSeconds is double c ? $"{c:F1} s" : "n/a")} |");
+            Line($"| total | {r.Notebooks.Sum(n => n.WallSeconds):F1} s | |");
+            Line();
+        }
+        Line("The driver's summary, as printed:");
+        Line();
+        Line("```");
+        foreach (string s in r.SummaryLines) Line(s);
+        Line("```");
+        return sb.ToString();
+    }
+
+    /// <summary>Writes <paramref name="markdown"/> between the markers of <paramref name="path"/>, or as the whole file.</summary>
+    public static void Write(string path, string markdown)
+    {
+        string block = Begin + "\n" + markdown + End;
+        if (File.Exists(path))
+        {
+            string text = File.ReadAllText(path);
+            int b = text.IndexOf("<!-- bench:begin", StringComparison.Ordinal), e = text.IndexOf(End, StringComparison.Ordinal);
+            if (b >= 0 && e > b)
+            {
+                File.WriteAllText(path, text[..b] + block + text[(e + End.Length)..]);
+                return;
+            }
+        }
+        File.WriteAllText(path, block + "\n");
+    }
+
+    static string Bytes(Run r, string name) => r.Bytes.TryGetValue(name, out double b) ? $"{b:N0} B" : "";
+
+    static string F(double x, string format) => double.IsNaN(x) ? "n/a" : x.ToString(format, CultureInfo.InvariantCulture);
+}
