@@ -47,7 +47,9 @@ else if (!File.Exists(Path.Combine(blasDir, "libblas.so.3")))
 (int samples, double sampleSeconds, double warmup, int rounds) = quick ? (7, 0.1, 0.5, 2) : (21, 0.25, 2.0, 3);
 if (Option("--rounds") is string roundOption) rounds = int.Parse(roundOption);
 // The extra sections (14 GEMM shapes, 12 elementwise workloads, 2 graph views) run once, with lighter sampling.
-Sampling extraSampling = quick ? new Sampling(5, 0.04, 0.15, 10, 50) : new Sampling(9, 0.06, 0.3, 20, 100);
+// At least 60 warm-up calls and a settle pause: the tiered JIT promotes a method to optimised code only
+// after ~30 calls (following a 100 ms quiet period), so fewer calls would time unoptimised code.
+Sampling extraSampling = quick ? new Sampling(5, 0.04, 0.3, 60, 200) : new Sampling(9, 0.06, 0.5, 60, 200);
 
 var wall = System.Diagnostics.Stopwatch.StartNew();
 string machine = $"cores {Environment.ProcessorCount}; AVX2 {Avx2.IsSupported}; FMA {Fma.IsSupported}; AVX-512F {Avx512F.IsSupported}; .NET {Environment.Version}";

@@ -34,7 +34,7 @@ public static partial class Losses
         Span<T> t = scratch.Span;
         TensorPrimitives.Abs(x, t);
         TensorPrimitives.Negate<T>(t, t);
-        TensorPrimitives.Exp<T>(t, t);
+        VectorMath.Exp<T>(t, t);
         TensorPrimitives.Add<T>(t, T.One, t);
         TensorPrimitives.Log<T>(t, t);
         T softplus = TensorPrimitives.Sum<T>(t);

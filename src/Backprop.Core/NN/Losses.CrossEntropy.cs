@@ -56,7 +56,7 @@ public static partial class Losses
             ReadOnlySpan<T> row = z.Slice(i * c, c);
             T max = TensorPrimitives.Max(row);
             TensorPrimitives.Subtract(row, max, e);
-            TensorPrimitives.Exp<T>(e, e);
+            VectorMath.Exp<T>(e, e);
             // lse = m + log Σ e^{z − m}; the row's loss is lse − z_y
             rowMax[i] = double.CreateTruncating(max);
             rowSum[i] = double.CreateTruncating(TensorPrimitives.Sum<T>(e));
@@ -78,7 +78,7 @@ public static partial class Losses
         for (int i = 0; i < n; i++)
         {
             TensorPrimitives.Subtract(z.Slice(i * c, c), T.CreateTruncating(rowMax[i]), p);
-            TensorPrimitives.Exp<T>(p, p);
+            VectorMath.Exp<T>(p, p);
             TensorPrimitives.Multiply(p, T.CreateTruncating(1.0 / rowSum[i]), p);   // softmax row
             p[labels[i]] -= T.One;                                          // − onehot
             Span<T> row = dz.Slice(i * c, c);

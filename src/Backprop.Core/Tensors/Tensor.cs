@@ -118,6 +118,10 @@ public sealed partial class Tensor
             : GC.AllocateUninitializedArray<double>(count));
     }
 
+    /// <summary>A new leaf with this tensor's dtype and <paramref name="shape"/> (default: this tensor's shape),
+    /// NOT cleared: for an op's result that the op writes in full before anyone reads it.</summary>
+    internal Tensor NewUninitialized(int[]? shape = null) => Uninitialized(shape ?? (int[])_shape.Clone(), DType);
+
     /// <summary>A new zero-filled leaf with this tensor's shape and dtype.</summary>
     internal Tensor NewZeros() => new((int[])_shape.Clone(), DType);
 

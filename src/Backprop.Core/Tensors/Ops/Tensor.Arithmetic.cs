@@ -140,7 +140,7 @@ public sealed partial class Tensor
             ScalarOp.Divide => "/" + k,
             _ => k + "/",
         };
-        Tensor y = x.NewZeros();
+        Tensor y = x.NewUninitialized(); // every element written below
         if (x.DType == DType.Float32) ScalarForward<float>(x.Data<float>(), (float)c, kind, y.Data<float>());
         else ScalarForward<double>(x.Data<double>(), c, kind, y.Data<double>());
         return Record(name, y, [x], ctx =>
@@ -219,7 +219,7 @@ public sealed partial class Tensor
 
     private static Tensor Forward<TKernel>(Broadcast bc, Tensor a, Tensor b) where TKernel : IBinaryKernel
     {
-        Tensor y = a.NewZeros((int[])bc.Shape.Clone());
+        Tensor y = a.NewUninitialized((int[])bc.Shape.Clone()); // Apply writes every element
         if (a.DType == DType.Float32) bc.AB.Apply<float, TKernel>(a.Data<float>(), b.Data<float>(), y.Data<float>());
         else bc.AB.Apply<double, TKernel>(a.Data<double>(), b.Data<double>(), y.Data<double>());
         return y;

@@ -23,7 +23,7 @@ public sealed partial class Tensor
     private static Tensor Map<TFn>(Tensor x, TFn fn) where TFn : struct, IUnaryFunction
     {
         ArgumentNullException.ThrowIfNull(x);
-        Tensor y = x.NewZeros();
+        Tensor y = x.NewUninitialized(); // Forward writes every element
         if (x.DType == DType.Float32) fn.Forward<float>(x.Data<float>(), y.Data<float>());
         else fn.Forward<double>(x.Data<double>(), y.Data<double>());
         return Record(fn.Name, y, [x], ctx =>
@@ -115,7 +115,7 @@ public sealed partial class Tensor
     private readonly struct ExpFn : IUnaryFunction
     {
         public string Name => "exp";
-        public void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Exp(x, y);
+        public void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Exp(x, y);
         public void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T> =>
             TensorPrimitives.FusedMultiplyAdd(dy, y, dx, dx);
     }

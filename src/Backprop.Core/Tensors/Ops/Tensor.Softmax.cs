@@ -26,7 +26,7 @@ public sealed partial class Tensor
         string op = log ? "log_softmax" : "softmax";
         int a = Shapes.NormalizeAxis(log ? "LogSoftmax" : "Softmax", axis, _shape);
         (int outer, int n, int inner) = Shapes.Split(_shape, a);
-        Tensor y = NewZeros();
+        Tensor y = NewUninitialized(); // every row is written in full
         if (DType == DType.Float32) SoftmaxForward<float>(Data<float>(), y.Data<float>(), outer, n, inner, log);
         else SoftmaxForward<double>(Data<double>(), y.Data<double>(), outer, n, inner, log);
         return Record(op, y, [this], ctx =>
@@ -57,7 +57,7 @@ public sealed partial class Tensor
                 }
                 else
                 {
-                    TensorPrimitives.Exp(yr, yr);
+                    VectorMath.Exp(yr, yr);
                     TensorPrimitives.Divide(yr, TensorPrimitives.Sum<T>(yr), yr);
                 }
                 continue;
@@ -72,12 +72,12 @@ public sealed partial class Tensor
                 TensorPrimitives.Subtract(x.Slice(b + j * inner, inner), m, yj);
                 if (log)
                 {
-                    TensorPrimitives.Exp(yj, e);
+                    VectorMath.Exp(yj, e);
                     TensorPrimitives.Add(s, e, s);
                 }
                 else
                 {
-                    TensorPrimitives.Exp(yj, yj);
+                    VectorMath.Exp(yj, yj);
                     TensorPrimitives.Add(s, yj, s);
                 }
             }
@@ -114,7 +114,7 @@ public sealed partial class Tensor
                 Span<T> dxj = dxo.Slice(j * inner, inner), tj = t.Slice(j * inner, inner);
                 if (log)
                 {
-                    TensorPrimitives.Exp(yj, tj);                         // softmax = e^(log softmax)
+                    VectorMath.Exp(yj, tj);                         // softmax = e^(log softmax)
                     TensorPrimitives.Multiply(tj, acc, tj);
                     TensorPrimitives.Subtract(dyj, tj, tj);               // dy − softmax·Σdy
                     TensorPrimitives.Add(dxj, tj, dxj);
