@@ -10,8 +10,8 @@ namespace Backprop.Kernels;
 /// Goto/BLIS structure: k is cut into KC slices, op(A) and op(B) blocks are packed into MR-row and
 /// NR-column panels (transposes are read in place), and a register-blocked FMA micro-kernel
 /// (AVX-512, AVX2 or scalar, chosen at run time) computes MR×NR tiles of C. Large products are
-/// split across cores; small ones skip packing and are computed directly. When β = 0, C is written without being read; when α = 0 or k = 0, A and B
-/// are not read and C ← β·C. C must not overlap A or B.
+/// split across cores; small ones skip packing and are computed directly. When β = 0, C is written
+/// without being read; when α = 0 or k = 0, A and B are not read and C ← β·C. C must not overlap A or B.
 /// </remarks>
 public static class Gemm
 {

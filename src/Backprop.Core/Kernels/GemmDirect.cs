@@ -9,8 +9,8 @@ namespace Backprop.Kernels;
 /// thread handoff would cost more than the arithmetic: op(A) is read in place, and op(B) is used
 /// in place when its rows are contiguous and a whole number of vectors wide, otherwise copied once
 /// into a k × ⌈n/W⌉·W zero-padded buffer. Rows of C are computed four at a time, W or 2W columns
-/// at a time. A narrow C (n &lt; W) is computed as Cᵀ = op(B)ᵀ·op(A)ᵀ when A is transposed, and as
-/// dot products of stored rows when only B is.
+/// at a time. A narrow C (n &lt; W) is computed as Cᵀ = op(B)ᵀ·op(A)ᵀ when A is transposed and m is a
+/// multiple of W, and as dot products of stored rows when only B is.
 /// </summary>
 internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -40,7 +40,7 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
     {
         if (!vector)
             Scalar(p);
-        else if (p.N < W && p.M >= W && p.TransposeA && p.M % W == 0)
+        else if (p.N < W && p.TransposeA && p.M % W == 0) // m ≥ 1, so m is a non-zero multiple of W
             // Narrow C (n < W ≤ m) with op(A)ᵀ = A stored in whole vectors (∂W = δᵀ·x with few
             // inputs): compute Cᵀ = op(B)ᵀ·op(A)ᵀ, so vectors run along m instead of being mostly
             // padding along n, with A read in place; Cᵀ is stored into C with swapped strides.
@@ -168,7 +168,7 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
 
     /// <summary>
     /// C[i0.., j..] for up to 4 rows × W columns (the last, possibly partial, vector of a row). Even and
-    /// odd steps of p go to separate accumulators, so eight FMA chains hide the FMA latency.
+    /// odd steps along k go to separate accumulators, so eight FMA chains hide the FMA latency.
     /// </summary>
     private static void FourRowsOneVector(int k, T* a0, T* a1, T* a2, T* a3, nint depthStep, T* b, nint ldb,
         T* c, nint ldc, nint cColumn, int rows, int cols, T alpha, T beta)
