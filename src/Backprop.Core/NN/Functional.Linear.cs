@@ -156,48 +156,6 @@ public static partial class Functional
         for (; i < a.Length; i++) delta[i] = g[i] * (a[i] * (T.One - a[i]));
     }
 
-    /// <summary>db[j] += Σ_r δ[r, j] for δ of shape [rows, cols]: the bias gradient, a column sum, with
-    /// the running sums kept in registers (rows are added in order, as a row-by-row sum would).</summary>
-    internal static void AddColumnSums<T>(ReadOnlySpan<T> delta, int rows, int cols, Span<T> db) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int j = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
-        {
-            int width = Vector<T>.Count;
-            for (; j <= cols - 4 * width; j += 4 * width)   // four vectors per pass over the rows: fewer passes, more ILP
-            {
-                var acc0 = new Vector<T>(db.Slice(j, width));
-                var acc1 = new Vector<T>(db.Slice(j + width, width));
-                var acc2 = new Vector<T>(db.Slice(j + 2 * width, width));
-                var acc3 = new Vector<T>(db.Slice(j + 3 * width, width));
-                for (int r = 0; r < rows; r++)
-                {
-                    ReadOnlySpan<T> row = delta.Slice(r * cols + j, 4 * width);
-                    acc0 += new Vector<T>(row);
-                    acc1 += new Vector<T>(row[width..]);
-                    acc2 += new Vector<T>(row[(2 * width)..]);
-                    acc3 += new Vector<T>(row[(3 * width)..]);
-                }
-                acc0.CopyTo(db.Slice(j, width));
-                acc1.CopyTo(db.Slice(j + width, width));
-                acc2.CopyTo(db.Slice(j + 2 * width, width));
-                acc3.CopyTo(db.Slice(j + 3 * width, width));
-            }
-            for (; j <= cols - width; j += width)
-            {
-                var acc = new Vector<T>(db.Slice(j, width));
-                for (int r = 0; r < rows; r++) acc += new Vector<T>(delta.Slice(r * cols + j, width));
-                acc.CopyTo(db.Slice(j, width));
-            }
-        }
-        for (; j < cols; j++)
-        {
-            T sum = db[j];
-            for (int r = 0; r < rows; r++) sum += delta[r * cols + j];
-            db[j] = sum;
-        }
-    }
-
     /// <summary>delta = g where a &gt; 0, else 0.</summary>
     private static void ReluMask<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> a, Span<T> delta) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -234,7 +192,7 @@ public static partial class Functional
             TypedGemm.Multiply<T>(true, false, outF, inF, rows, delta, outF, x, inF, T.One, ctx.Grad<T>(1), inF);
         if (hasBias && ctx.NeedsGrad(2))    // ∂b += Σ_rows δ
         {
-            AddColumnSums(delta, rows, outF, ctx.Grad<T>(2));
+            ColumnSums.AddTo(delta, rows, outF, ctx.Grad<T>(2));
         }
     }
 }

@@ -24,6 +24,26 @@ public class TensorAutogradTests
         Assert.All(a2.Grad!.ToArray(), g => Assert.Equal(4.5, g, 6));
     }
 
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void SumOverALeadingAxis_AddsRowsInOrder_OnVectorAndTailColumns(DType dtype)
+    {
+        // [2, 5, 70]: 70 columns cover the four-vector, one-vector and scalar paths of the column sums;
+        // each result must equal the plain sequential sum over the axis, bit for bit.
+        Tensor x = Tensor.Randn([2, 5, 70], 11, dtype);
+        double[] xs = x.ToArray();
+        double[] sums = x.Sum(1).ToArray();
+        for (int o = 0; o < 2; o++)
+            for (int j = 0; j < 70; j++)
+            {
+                double expected = 0;
+                float expectedF = 0;
+                for (int r = 0; r < 5; r++) { expected += xs[(o * 5 + r) * 70 + j]; expectedF += (float)xs[(o * 5 + r) * 70 + j]; }
+                Assert.Equal(dtype == DType.Float32 ? expectedF : expected, sums[o * 70 + j]);
+            }
+    }
+
     [Fact]
     public void LeafGradients_AccumulateAcrossBackwardCalls_InTheSameBuffer()
     {

@@ -64,7 +64,7 @@ public sealed partial class Tensor
                 continue;
             }
             Span<T> row = y.Slice(o * inner, inner);
-            for (int j = 0; j < n; j++) TensorPrimitives.Add(row, x.Slice((o * n + j) * inner, inner), row);
+            ColumnSums.AddTo(x.Slice(o * n * inner, n * inner), n, inner, row);   // row starts at zero
             TensorPrimitives.Multiply(row, scale, row);
         }
     }
