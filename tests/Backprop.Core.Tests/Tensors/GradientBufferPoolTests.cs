@@ -46,4 +46,36 @@ public class GradientBufferPoolTests
         Assert.Equal(kept, h.Grad!.ToArray());
         Assert.Equal(new[] { 4.0, 8.0, 12.0 }, kept);
     }
+    [Fact]
+    public void A_thread_that_used_many_other_sizes_before_still_reuses_buffers_for_the_current_model()
+    {
+        // Stale sizes from earlier work (other models in the same notebook session or test process) fill every
+        // slot; the least recently used ones must make room instead of the new size being refused for good.
+        var stale = new List<Tensor>();
+        for (int i = 0; i < 2 * GradientBufferPool.MaxSizes; i++) stale.Add(GradientBufferPool.Zeros([1000 + i], DType.Float32));
+        foreach (Tensor t in stale) GradientBufferPool.Return(t);
+
+        Tensor g = GradientBufferPool.Zeros([37, 41], DType.Float32);
+        GradientBufferPool.Return(g);
+        Assert.Same(g._storage, GradientBufferPool.Zeros([37, 41], DType.Float32)._storage);
+        Steady_state_training_reuses_intermediate_gradient_buffers();
+    }
+
+    [Fact]
+    public void The_pool_keeps_at_most_its_byte_budget_and_drops_the_least_recently_used_size_first()
+    {
+        int big = (int)(GradientBufferPool.MaxBytes / sizeof(double) / 3); // three of these fill the budget
+        var old = GradientBufferPool.Zeros([big], DType.Float64);
+        var newer = new[] { GradientBufferPool.Zeros([big + 1], DType.Float64), GradientBufferPool.Zeros([big + 1], DType.Float64) };
+        GradientBufferPool.Return(old);
+        foreach (Tensor t in newer) GradientBufferPool.Return(t);
+        Assert.True(GradientBufferPool.RetainedBytes <= GradientBufferPool.MaxBytes, $"{GradientBufferPool.RetainedBytes} bytes retained");
+
+        Tensor latest = GradientBufferPool.Zeros([big + 2], DType.Float64);
+        GradientBufferPool.Return(latest); // no room: the least recently used size (the oldest) goes
+        Assert.True(GradientBufferPool.RetainedBytes <= GradientBufferPool.MaxBytes, $"{GradientBufferPool.RetainedBytes} bytes retained");
+        Assert.NotSame(old._storage, GradientBufferPool.Zeros([big], DType.Float64)._storage);
+        Assert.Same(latest._storage, GradientBufferPool.Zeros([big + 2], DType.Float64)._storage);
+        Assert.Contains(GradientBufferPool.Zeros([big + 1], DType.Float64)._storage, newer.Select(t => t._storage));
+    }
 }
