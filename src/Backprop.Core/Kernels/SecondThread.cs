@@ -19,7 +19,7 @@ internal static class SecondThread
     /// Takes the thread for the calling thread, or returns false at once when another caller has it.
     /// Write the job's inputs only after this succeeds, and call <see cref="Release"/> in a finally.
     /// </summary>
-    public static bool TryAcquire() => Monitor.TryEnter(s_gate);
+    public static bool TryAcquire() => !Monitor.IsEntered(s_gate) && Monitor.TryEnter(s_gate); // not re-entrant: the thread is busy
 
     /// <summary>Gives the thread back (after <see cref="TryAcquire"/> returned true).</summary>
     public static void Release() => Monitor.Exit(s_gate);

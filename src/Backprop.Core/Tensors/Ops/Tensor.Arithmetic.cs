@@ -141,8 +141,8 @@ public sealed partial class Tensor
             _ => k + "/",
         };
         Tensor y = x.NewUninitialized(); // every element written below
-        if (x.DType == DType.Float32) ScalarForward<float>(x.Data<float>(), (float)c, kind, y.Data<float>());
-        else ScalarForward<double>(x.Data<double>(), c, kind, y.Data<double>());
+        if (x.DType == DType.Float32) ScalarForwardInHalves<float>(x.Data<float>(), (float)c, kind, y.Data<float>());
+        else ScalarForwardInHalves<double>(x.Data<double>(), c, kind, y.Data<double>());
         return Record(name, y, [x], ctx =>
         {
             if (ctx.DType == DType.Float32) ScalarBackward<float>(ctx, (float)c, kind);
@@ -220,7 +220,12 @@ public sealed partial class Tensor
     private static Tensor Forward<TKernel>(Broadcast bc, Tensor a, Tensor b) where TKernel : IBinaryKernel
     {
         Tensor y = a.NewUninitialized((int[])bc.Shape.Clone()); // Apply writes every element
-        if (a.DType == DType.Float32) bc.AB.Apply<float, TKernel>(a.Data<float>(), b.Data<float>(), y.Data<float>());
+        if (bc.Same)
+        {
+            if (a.DType == DType.Float32) SameShapeForward<float, TKernel>(a.Data<float>(), b.Data<float>(), y.Data<float>());
+            else SameShapeForward<double, TKernel>(a.Data<double>(), b.Data<double>(), y.Data<double>());
+        }
+        else if (a.DType == DType.Float32) bc.AB.Apply<float, TKernel>(a.Data<float>(), b.Data<float>(), y.Data<float>());
         else bc.AB.Apply<double, TKernel>(a.Data<double>(), b.Data<double>(), y.Data<double>());
         return y;
     }

@@ -24,8 +24,8 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(x);
         Tensor y = x.NewUninitialized(); // Forward writes every element
-        if (x.DType == DType.Float32) fn.Forward<float>(x.Data<float>(), y.Data<float>());
-        else fn.Forward<double>(x.Data<double>(), y.Data<double>());
+        if (x.DType == DType.Float32) MapForward<float, TFn>(fn, x.Data<float>(), y.Data<float>());
+        else MapForward<double, TFn>(fn, x.Data<double>(), y.Data<double>());
         return Record(fn.Name, y, [x], ctx =>
         {
             if (ctx.DType == DType.Float32) MapBackward<float, TFn>(ctx, fn);
@@ -37,7 +37,7 @@ public sealed partial class Tensor
     {
         ReadOnlySpan<T> dy = ctx.Upstream<T>();
         using var scratch = new Scratch<T>(dy.Length);
-        fn.Backward(ctx.Input(0).Data<T>(), ctx.Result<T>(), dy, ctx.Grad<T>(0), scratch.Span);
+        MapBackward(fn, ctx.Input(0).Data<T>(), ctx.Result<T>(), dy, ctx.Grad<T>(0), scratch.Span);
     }
 
     /// <summary>xᵖ elementwise for a constant exponent. ∂/∂x = p·xᵖ⁻¹. (NaN for a negative base and a

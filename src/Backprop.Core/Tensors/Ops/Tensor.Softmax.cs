@@ -27,8 +27,8 @@ public sealed partial class Tensor
         int a = Shapes.NormalizeAxis(log ? "LogSoftmax" : "Softmax", axis, _shape);
         (int outer, int n, int inner) = Shapes.Split(_shape, a);
         Tensor y = NewUninitialized(); // every row is written in full
-        if (DType == DType.Float32) SoftmaxForward<float>(Data<float>(), y.Data<float>(), outer, n, inner, log);
-        else SoftmaxForward<double>(Data<double>(), y.Data<double>(), outer, n, inner, log);
+        if (DType == DType.Float32) SoftmaxForwardInHalves<float>(Data<float>(), y.Data<float>(), outer, n, inner, log);
+        else SoftmaxForwardInHalves<double>(Data<double>(), y.Data<double>(), outer, n, inner, log);
         return Record(op, y, [this], ctx =>
         {
             if (ctx.DType == DType.Float32) SoftmaxBackward<float>(ctx.Result<float>(), ctx.Upstream<float>(), ctx.Grad<float>(0), outer, n, inner, log);
