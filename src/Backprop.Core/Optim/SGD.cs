@@ -58,7 +58,7 @@ public sealed class SGD : Optimizer
     {
         if (WeightDecay == 0 && Momentum == 0)
         {
-            TensorPrimitives.MultiplyAdd(g, T.CreateTruncating(-LearningRate), p, p);               // p = p − η·g
+            Kernels.InHalves.MultiplyAdd(g, T.CreateTruncating(-LearningRate), p);                  // p = p − η·g
             return;
         }
         using var scratch = new Scratch<T>(p.Length);

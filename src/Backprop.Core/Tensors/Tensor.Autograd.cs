@@ -69,7 +69,9 @@ public sealed partial class Tensor
     /// <summary>Sets every element of <see cref="Grad"/> to zero in place, keeping the buffer (no-op when there is none).</summary>
     public void ZeroGrad()
     {
-        if (_grad is not null) Array.Clear(_grad._storage);
+        if (_grad is null) return;
+        if (_grad._storage is float[] f) Kernels.InHalves.Clear<float>(f);
+        else Kernels.InHalves.Clear<double>((double[])_grad._storage);
     }
 
     /// <summary>Keeps ∂L/∂this in <see cref="Grad"/> after backward passes although this tensor is not a

@@ -123,6 +123,30 @@ public sealed class ElementwiseHalvesTests
         }
     }
 
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void A_large_parameter_is_updated_and_its_gradient_zeroed_in_two_halves(DType dtype)
+    {
+        Tensor w = Random(dtype, 8), target = Random(dtype, 9);
+        w.RequiresGrad = true;
+        double[] before = w.ToArray();
+        ((w * target).Sum()).Backward();            // ∂/∂w = target
+        var sgd = new Backprop.Optim.SGD([w], 0.125);
+        long splitsBefore = Halves.Splits;
+        sgd.Step();
+        if (Environment.ProcessorCount >= 2) Assert.True(Halves.Splits > splitsBefore);
+        double[] t = target.ToArray(), expected = new double[Length];
+        for (int i = 0; i < Length; i++)
+            expected[i] = dtype == DType.Float32 ? (float)((float)before[i] + (float)t[i] * -0.125f) : before[i] + t[i] * -0.125;
+        Assert.Equal(expected, w.ToArray());
+
+        splitsBefore = Halves.Splits;
+        sgd.ZeroGrad();
+        if (Environment.ProcessorCount >= 2) Assert.True(Halves.Splits > splitsBefore);
+        Assert.All(w.Grad!.ToArray(), g => Assert.Equal(0.0, g));
+    }
+
     [Fact]
     public void Large_ops_from_several_threads_at_once_are_all_correct()
     {
