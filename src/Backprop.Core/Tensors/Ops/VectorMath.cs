@@ -84,7 +84,11 @@ internal static class VectorMath
         Vector256<float> r = MulAdd(n, Vector256.Create(-0.693145752f), xc);   // ln2 split in
         r = MulAdd(n, Vector256.Create(-1.42860677e-6f), r);                   // hi + lo parts
         Vector256<float> p = ExpM1Reduced(r) + Vector256<float>.One;
+#if NET9_0_OR_GREATER
+        Vector256<int> ni = Vector256.ConvertToInt32Native(n);                 // n ∈ [−150, 129]: no saturation fix-up needed
+#else
         Vector256<int> ni = Vector256.ConvertToInt32(n);                       // n ∈ [−150, 129]
+#endif
         Vector256<int> n1 = Vector256.ShiftRightArithmetic(ni, 1), n2 = ni - n1;
         Vector256<float> s1 = Vector256.ShiftLeft(n1 + Vector256.Create(127), 23).AsSingle();
         Vector256<float> s2 = Vector256.ShiftLeft(n2 + Vector256.Create(127), 23).AsSingle();
