@@ -75,41 +75,80 @@ public class Adam : Optimizer
     public int ParameterStep(int index) => _steps[index];
 
     /// <inheritdoc/>
-    protected override void Update<T>(int index, Span<T> p, ReadOnlySpan<T> grad)
+    protected override unsafe void Update<T>(int index, Span<T> p, ReadOnlySpan<T> grad)
     {
         int t = ++_steps[index];
-        using var scratch = new Scratch<T>(2 * p.Length);
-        Span<T> g = scratch.Span[..p.Length], s = scratch.Span[p.Length..];
-        if (_decoupled)
-        {
-            if (WeightDecay != 0) TensorPrimitives.Multiply(p, T.CreateTruncating(1 - LearningRate * WeightDecay), p);  // p = p·(1 − ηλ)
-            grad.CopyTo(g);
-        }
-        else if (WeightDecay != 0) TensorPrimitives.MultiplyAdd(p, T.CreateTruncating(WeightDecay), grad, g);         // g = g + λ·p
-        else grad.CopyTo(g);
-
-        Span<T> m = State<T>(_firstMoments, index), v = State<T>(_secondMoments, index);
-        TensorPrimitives.Multiply(m, T.CreateTruncating(Beta1), m);
-        TensorPrimitives.MultiplyAdd(g, T.CreateTruncating(1 - Beta1), m, m);       // m = β₁·m + (1 − β₁)·g
-        TensorPrimitives.Multiply(v, T.CreateTruncating(Beta2), v);
-        TensorPrimitives.Multiply(g, g, s);
-        TensorPrimitives.MultiplyAdd(s, T.CreateTruncating(1 - Beta2), v, v);       // v = β₂·v + (1 − β₂)·g²
-
         double biasCorrection1 = 1 - Math.Pow(Beta1, t);
         double biasCorrection2 = 1 - Math.Pow(Beta2, t);
-        double stepSize = LearningRate / biasCorrection1;
-        ReadOnlySpan<T> second = v;
-        if (AmsGrad)
+        var constants = new AdamConstants<T>
         {
-            Span<T> vMax = State<T>(_maxSecondMoments, index);
-            TensorPrimitives.Max(vMax, v, vMax);
-            second = vMax;
+            Decay = T.CreateTruncating(_decoupled ? 1 - LearningRate * WeightDecay : WeightDecay),
+            Beta1 = T.CreateTruncating(Beta1),
+            OneMinusBeta1 = T.CreateTruncating(1 - Beta1),
+            Beta2 = T.CreateTruncating(Beta2),
+            OneMinusBeta2 = T.CreateTruncating(1 - Beta2),
+            SqrtBiasCorrection2 = T.CreateTruncating(Math.Sqrt(biasCorrection2)),
+            Eps = T.CreateTruncating(Eps),
+            MinusStepSize = T.CreateTruncating(-(LearningRate / biasCorrection1)),
+            Decoupled = _decoupled,
+            WeightDecay = WeightDecay != 0,
+        };
+        Span<T> m = State<T>(_firstMoments, index), v = State<T>(_secondMoments, index);
+        Span<T> vMax = AmsGrad ? State<T>(_maxSecondMoments, index) : default;
+        fixed (T* pp = p, pg = grad, pm = m, pv = v, pvm = vMax)
+            Kernels.Halves.Run(new AdamJob<T>(constants, pp, pg, pm, pv, AmsGrad ? pvm : null), p.Length, p.Length);
+    }
+
+    private struct AdamConstants<T>
+    {
+        public T Decay, Beta1, OneMinusBeta1, Beta2, OneMinusBeta2, SqrtBiasCorrection2, Eps, MinusStepSize;
+        public bool Decoupled, WeightDecay;
+    }
+
+    /// <summary>The update of elements [from, to), a chunk at a time so that each chunk's passes stay in L1;
+    /// every element goes through the same operations, so chunking (and the two-way split) leaves results unchanged.</summary>
+    private readonly unsafe struct AdamJob<T>(AdamConstants<T> k, T* p, T* grad, T* m, T* v, T* vMax) : Kernels.IRangeJob
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private const int Chunk = 1024;
+
+        public void Run(int from, int to)
+        {
+            Span<T> scratch = stackalloc T[2 * Chunk];
+            for (int start = from; start < to; start += Chunk)
+            {
+                int n = Math.Min(Chunk, to - start);
+                Span<T> pc = new(p + start, n), mc = new(m + start, n), vc = new(v + start, n);
+                ReadOnlySpan<T> gradc = new(grad + start, n);
+                Span<T> g = scratch[..n], s = scratch.Slice(Chunk, n);
+                if (k.Decoupled)
+                {
+                    if (k.WeightDecay) TensorPrimitives.Multiply(pc, k.Decay, pc);          // p = p·(1 − ηλ)
+                    gradc.CopyTo(g);
+                }
+                else if (k.WeightDecay) TensorPrimitives.MultiplyAdd(pc, k.Decay, gradc, g); // g = g + λ·p
+                else gradc.CopyTo(g);
+
+                TensorPrimitives.Multiply(mc, k.Beta1, mc);
+                TensorPrimitives.MultiplyAdd(g, k.OneMinusBeta1, mc, mc);       // m = β₁·m + (1 − β₁)·g
+                TensorPrimitives.Multiply(vc, k.Beta2, vc);
+                TensorPrimitives.Multiply(g, g, s);
+                TensorPrimitives.MultiplyAdd(s, k.OneMinusBeta2, vc, vc);       // v = β₂·v + (1 − β₂)·g²
+
+                ReadOnlySpan<T> second = vc;
+                if (vMax is not null)
+                {
+                    Span<T> vMaxc = new(vMax + start, n);
+                    TensorPrimitives.Max(vMaxc, vc, vMaxc);
+                    second = vMaxc;
+                }
+                TensorPrimitives.Sqrt(second, s);
+                TensorPrimitives.Divide(s, k.SqrtBiasCorrection2, s);
+                TensorPrimitives.Add(s, k.Eps, s);                               // denom = √v/√(1 − β₂ᵗ) + ε
+                TensorPrimitives.Divide(mc, s, s);
+                TensorPrimitives.MultiplyAdd(s, k.MinusStepSize, pc, pc);        // p = p − stepSize·m/denom
+            }
         }
-        TensorPrimitives.Sqrt(second, s);
-        TensorPrimitives.Divide(s, T.CreateTruncating(Math.Sqrt(biasCorrection2)), s);
-        TensorPrimitives.Add(s, T.CreateTruncating(Eps), s);                         // denom = √v/√(1 − β₂ᵗ) + ε
-        TensorPrimitives.Divide(m, s, s);
-        TensorPrimitives.MultiplyAdd(s, T.CreateTruncating(-stepSize), p, p);       // p = p − stepSize·m/denom
     }
 
     /// <inheritdoc/>

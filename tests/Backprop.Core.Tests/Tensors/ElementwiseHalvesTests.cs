@@ -147,6 +147,45 @@ public sealed class ElementwiseHalvesTests
         Assert.All(w.Grad!.ToArray(), g => Assert.Equal(0.0, g));
     }
 
+    [Theory]
+    [InlineData(DType.Float32, "adam")]
+    [InlineData(DType.Float64, "adam-l2")]
+    [InlineData(DType.Float32, "adamw-amsgrad")]
+    public void Adam_on_a_large_parameter_equals_adam_on_its_small_pieces(DType dtype, string kind)
+    {
+        Backprop.Optim.Optimizer Create(Tensor w) => kind switch
+        {
+            "adam" => new Backprop.Optim.Adam([w], 0.01),
+            "adam-l2" => new Backprop.Optim.Adam([w], 0.01, weightDecay: 0.1),
+            _ => new Backprop.Optim.AdamW([w], 0.01, weightDecay: 0.1, amsgrad: true),
+        };
+        // Three steps with different gradients, so the moments (and AMSGrad's maximum) carry over.
+        void Train(Tensor w, Tensor[] targets)
+        {
+            w.RequiresGrad = true;
+            var optimizer = Create(w);
+            foreach (Tensor target in targets)
+            {
+                optimizer.ZeroGrad();
+                ((w - target) * (w - target)).Sum().Backward();
+                optimizer.Step();
+            }
+        }
+        Tensor w0 = Random(dtype, 10);
+        Tensor[] targets = [Random(dtype, 11), Random(dtype, 12), Random(dtype, 13)];
+        Tensor whole = w0.Detach() * 1.0;
+        long splitsBefore = Halves.Splits;
+        Train(whole, targets);
+        if (Environment.ProcessorCount >= 2) Assert.True(Halves.Splits > splitsBefore);
+        double[] expected = InPieces(p =>
+        {
+            Tensor w = p[0] * 1.0;
+            Train(w, p[1..]);
+            return w;
+        }, [w0, .. targets]);
+        Assert.Equal(expected, whole.ToArray());
+    }
+
     [Fact]
     public void Large_ops_from_several_threads_at_once_are_all_correct()
     {
