@@ -54,33 +54,70 @@ public sealed class SGD : Optimizer
     public double Dampening { get; }
 
     /// <inheritdoc/>
-    protected override void Update<T>(int index, Span<T> p, ReadOnlySpan<T> g)
+    protected override unsafe void Update<T>(int index, Span<T> p, ReadOnlySpan<T> g)
     {
         if (WeightDecay == 0 && Momentum == 0)
         {
             Kernels.InHalves.MultiplyAdd(g, T.CreateTruncating(-LearningRate), p);                  // p = p − η·g
             return;
         }
-        using var scratch = new Scratch<T>(p.Length);
-        Span<T> d = scratch.Span;
-        if (WeightDecay != 0) TensorPrimitives.MultiplyAdd(p, T.CreateTruncating(WeightDecay), g, d);   // d = g + λ·p
-        else g.CopyTo(d);
-        ReadOnlySpan<T> step = d;
-        if (Momentum != 0)
+        bool first = Momentum != 0 && _momentumBuffers[index] is null;
+        Span<T> b = Momentum != 0 ? State<T>(_momentumBuffers, index) : default;
+        var job = new MomentumJob<T>
         {
-            T mu = T.CreateTruncating(Momentum);
-            bool first = _momentumBuffers[index] is null;
-            Span<T> b = State<T>(_momentumBuffers, index);
-            if (first) d.CopyTo(b);
-            else
-            {
-                TensorPrimitives.Multiply(b, mu, b);
-                TensorPrimitives.MultiplyAdd(d, T.CreateTruncating(1 - Dampening), b, b);          // b = μ·b + (1 − τ)·d
-            }
-            if (Nesterov) TensorPrimitives.MultiplyAdd(b, mu, d, d);                                // d = d + μ·b
-            else step = b;
+            WeightDecay = T.CreateTruncating(WeightDecay),
+            Momentum = T.CreateTruncating(Momentum),
+            OneMinusDampening = T.CreateTruncating(1 - Dampening),
+            MinusLearningRate = T.CreateTruncating(-LearningRate),
+            HasWeightDecay = WeightDecay != 0,
+            HasMomentum = Momentum != 0,
+            First = first,
+            Nesterov = Nesterov,
+        };
+        fixed (T* pp = p, pg = g, pb = b)
+        {
+            job.P = pp;
+            job.G = pg;
+            job.B = pb;
+            Kernels.Halves.Run(job, p.Length, p.Length);
         }
-        TensorPrimitives.MultiplyAdd(step, T.CreateTruncating(-LearningRate), p, p);                 // p = p − η·d
+    }
+
+    /// <summary>The update of elements [from, to), a chunk at a time so that each chunk's passes stay in L1;
+    /// every element goes through the same operations, so chunking (and the two-way split) leaves results unchanged.</summary>
+    private unsafe struct MomentumJob<T> : Kernels.IRangeJob where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private const int Chunk = 1024;
+        public T WeightDecay, Momentum, OneMinusDampening, MinusLearningRate;
+        public bool HasWeightDecay, HasMomentum, First, Nesterov;
+        public T* P, G, B;
+
+        public readonly void Run(int from, int to)
+        {
+            Span<T> scratch = stackalloc T[Chunk];
+            for (int start = from; start < to; start += Chunk)
+            {
+                int n = Math.Min(Chunk, to - start);
+                Span<T> p = new(P + start, n), d = scratch[..n];
+                ReadOnlySpan<T> g = new(G + start, n);
+                if (HasWeightDecay) TensorPrimitives.MultiplyAdd(p, WeightDecay, g, d);             // d = g + λ·p
+                else g.CopyTo(d);
+                ReadOnlySpan<T> step = d;
+                if (HasMomentum)
+                {
+                    Span<T> b = new(B + start, n);
+                    if (First) d.CopyTo(b);
+                    else
+                    {
+                        TensorPrimitives.Multiply(b, Momentum, b);
+                        TensorPrimitives.MultiplyAdd(d, OneMinusDampening, b, b);                   // b = μ·b + (1 − τ)·d
+                    }
+                    if (Nesterov) TensorPrimitives.MultiplyAdd(b, Momentum, d, d);                  // d = d + μ·b
+                    else step = b;
+                }
+                TensorPrimitives.MultiplyAdd(step, MinusLearningRate, p, p);                        // p = p − η·d
+            }
+        }
     }
 
     /// <inheritdoc/>

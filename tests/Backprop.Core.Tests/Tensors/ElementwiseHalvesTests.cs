@@ -151,12 +151,16 @@ public sealed class ElementwiseHalvesTests
     [InlineData(DType.Float32, "adam")]
     [InlineData(DType.Float64, "adam-l2")]
     [InlineData(DType.Float32, "adamw-amsgrad")]
-    public void Adam_on_a_large_parameter_equals_adam_on_its_small_pieces(DType dtype, string kind)
+    [InlineData(DType.Float32, "sgd-momentum")]
+    [InlineData(DType.Float64, "sgd-nesterov-l2")]
+    public void An_optimizer_on_a_large_parameter_equals_the_optimizer_on_its_small_pieces(DType dtype, string kind)
     {
         Backprop.Optim.Optimizer Create(Tensor w) => kind switch
         {
             "adam" => new Backprop.Optim.Adam([w], 0.01),
             "adam-l2" => new Backprop.Optim.Adam([w], 0.01, weightDecay: 0.1),
+            "sgd-momentum" => new Backprop.Optim.SGD([w], 0.01, momentum: 0.9, dampening: 0.1),
+            "sgd-nesterov-l2" => new Backprop.Optim.SGD([w], 0.01, momentum: 0.9, nesterov: true, weightDecay: 0.1),
             _ => new Backprop.Optim.AdamW([w], 0.01, weightDecay: 0.1, amsgrad: true),
         };
         // Three steps with different gradients, so the moments (and AMSGrad's maximum) carry over.
