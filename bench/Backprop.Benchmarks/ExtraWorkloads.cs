@@ -71,12 +71,12 @@ public sealed class GemmShape : Workload
 }
 
 /// <summary>Elementwise ops and a row softmax over an fp32 [rows × cols] matrix through the public Tensor API,
-/// without autograd (inputs do not require grad, and the call runs inside a NoGrad scope). Our ops allocate
-/// their result tensor on every call; the twin uses out= where torch has it (add, mul, tanh, exp) and
-/// allocates for relu and softmax.</summary>
+/// without autograd (inputs do not require grad, and the call runs inside a NoGrad scope). Both sides write into
+/// a preallocated tensor for add, mul, tanh and exp (ours: the destination overloads; the twin: out=) and
+/// allocate the result for relu and softmax (as torch, which has no out= for them).</summary>
 public sealed class Elementwise : Workload
 {
-    readonly Tensor _a, _b;
+    readonly Tensor _a, _b, _c;
     readonly Func<Tensor, Tensor, Tensor> _op;
 
     public Elementwise(string op, int rows, int cols)
@@ -85,13 +85,14 @@ public sealed class Elementwise : Workload
         var rng = new Rng(4);
         _a = Tensor.FromArray(Uniform(rng, rows * cols, -2, 2), rows, cols);
         _b = Tensor.FromArray(Uniform(rng, rows * cols, -2, 2), rows, cols);
+        _c = Tensor.Zeros([rows, cols]);
         _op = op switch
         {
-            "add" => (a, b) => a + b,
-            "mul" => (a, b) => a * b,
+            "add" => (a, b) => Tensor.Add(a, b, _c),
+            "mul" => (a, b) => Tensor.Multiply(a, b, _c),
             "relu" => (a, _) => a.Relu(),
-            "tanh" => (a, _) => a.Tanh(),
-            "exp" => (a, _) => a.Exp(),
+            "tanh" => (a, _) => Tensor.Tanh(a, _c),
+            "exp" => (a, _) => Tensor.Exp(a, _c),
             "softmax" => (a, _) => a.Softmax(1),
             _ => throw new ArgumentException($"Elementwise: unknown op '{op}'"),
         };

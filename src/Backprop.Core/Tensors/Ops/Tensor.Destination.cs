@@ -1,0 +1,113 @@
+namespace Backprop;
+
+// Elementwise ops that write into a tensor the caller owns instead of allocating a result, like PyTorch's
+// out= (and the destination spans of TensorPrimitives): for loops over large tensors, where a fresh
+// multi-megabyte result per call costs more than the arithmetic. As in PyTorch, these are not
+// differentiable: they refuse inputs that would be recorded for autograd.
+public sealed partial class Tensor
+{
+    /// <summary>destination ← a + b (broadcasting), without allocating. Returns <paramref name="destination"/>.</summary>
+    /// <param name="a">The first operand.</param>
+    /// <param name="b">The second operand.</param>
+    /// <param name="destination">A leaf with the broadcast result's shape and the operands' dtype. It may be one
+    /// of the operands (an in-place update).</param>
+    /// <exception cref="ShapeMismatchException">The operands do not broadcast, or the destination has another shape.</exception>
+    /// <exception cref="InvalidOperationException">An operand requires gradients (outside <see cref="NoGrad"/>),
+    /// or the destination requires gradients or was computed by a recorded op.</exception>
+    public static Tensor Add(Tensor a, Tensor b, Tensor destination) => Into<AddKernel>("Add", a, b, destination);
+
+    /// <summary>destination ← a − b (broadcasting), without allocating. See <see cref="Add(Tensor, Tensor, Tensor)"/>.</summary>
+    /// <param name="a">The minuend.</param>
+    /// <param name="b">The subtrahend.</param>
+    /// <param name="destination">A leaf with the result's shape and dtype (may be an operand).</param>
+    public static Tensor Subtract(Tensor a, Tensor b, Tensor destination) => Into<SubtractKernel>("Subtract", a, b, destination);
+
+    /// <summary>destination ← a · b elementwise (broadcasting), without allocating. See <see cref="Add(Tensor, Tensor, Tensor)"/>.</summary>
+    /// <param name="a">The first factor.</param>
+    /// <param name="b">The second factor.</param>
+    /// <param name="destination">A leaf with the result's shape and dtype (may be an operand).</param>
+    public static Tensor Multiply(Tensor a, Tensor b, Tensor destination) => Into<MultiplyKernel>("Multiply", a, b, destination);
+
+    /// <summary>destination ← a / b elementwise (broadcasting), without allocating. See <see cref="Add(Tensor, Tensor, Tensor)"/>.</summary>
+    /// <param name="a">The dividend.</param>
+    /// <param name="b">The divisor.</param>
+    /// <param name="destination">A leaf with the result's shape and dtype (may be an operand).</param>
+    public static Tensor Divide(Tensor a, Tensor b, Tensor destination) => Into<DivideKernel>("Divide", a, b, destination);
+
+    /// <summary>destination ← eˣ, without allocating. Returns <paramref name="destination"/>.</summary>
+    /// <param name="x">The input.</param>
+    /// <param name="destination">A leaf of <paramref name="x"/>'s shape and dtype (may be <paramref name="x"/>).</param>
+    /// <exception cref="ShapeMismatchException">The destination has another shape.</exception>
+    /// <exception cref="InvalidOperationException">The input requires gradients (outside <see cref="NoGrad"/>),
+    /// or the destination requires gradients or was computed by a recorded op.</exception>
+    public static Tensor Exp(Tensor x, Tensor destination) => MapInto("Exp", x, new ExpFn(), destination);
+
+    /// <summary>destination ← ln x, without allocating. See <see cref="Exp(Tensor, Tensor)"/>.</summary>
+    /// <param name="x">The input.</param>
+    /// <param name="destination">A leaf of <paramref name="x"/>'s shape and dtype (may be <paramref name="x"/>).</param>
+    public static Tensor Log(Tensor x, Tensor destination) => MapInto("Log", x, new LogFn(), destination);
+
+    /// <summary>destination ← √x, without allocating. See <see cref="Exp(Tensor, Tensor)"/>.</summary>
+    /// <param name="x">The input.</param>
+    /// <param name="destination">A leaf of <paramref name="x"/>'s shape and dtype (may be <paramref name="x"/>).</param>
+    public static Tensor Sqrt(Tensor x, Tensor destination) => MapInto("Sqrt", x, new SqrtFn(), destination);
+
+    /// <summary>destination ← tanh x, without allocating. See <see cref="Exp(Tensor, Tensor)"/>.</summary>
+    /// <param name="x">The input.</param>
+    /// <param name="destination">A leaf of <paramref name="x"/>'s shape and dtype (may be <paramref name="x"/>).</param>
+    public static Tensor Tanh(Tensor x, Tensor destination) => MapInto("Tanh", x, new TanhFn(), destination);
+
+    /// <summary>destination ← σ(x), without allocating. See <see cref="Exp(Tensor, Tensor)"/>.</summary>
+    /// <param name="x">The input.</param>
+    /// <param name="destination">A leaf of <paramref name="x"/>'s shape and dtype (may be <paramref name="x"/>).</param>
+    public static Tensor Sigmoid(Tensor x, Tensor destination) => MapInto("Sigmoid", x, new SigmoidFn(), destination);
+
+    /// <summary>destination ← max(0, x), without allocating. See <see cref="Exp(Tensor, Tensor)"/>.</summary>
+    /// <param name="x">The input.</param>
+    /// <param name="destination">A leaf of <paramref name="x"/>'s shape and dtype (may be <paramref name="x"/>).</param>
+    public static Tensor Relu(Tensor x, Tensor destination) => MapInto("Relu", x, new LeakyReluFn(0.0, "relu"), destination);
+
+    private static Tensor Into<TKernel>(string op, Tensor a, Tensor b, Tensor destination) where TKernel : IBinaryKernel
+    {
+        Broadcast bc = Broadcast.Of(op, a, b);
+        CheckDestination(op, destination, bc.Shape, a, b);
+        if (bc.Same)
+        {
+            if (a.DType == DType.Float32) SameShapeForward<float, TKernel>(a.Data<float>(), b.Data<float>(), destination.Data<float>());
+            else SameShapeForward<double, TKernel>(a.Data<double>(), b.Data<double>(), destination.Data<double>());
+        }
+        else if (a.DType == DType.Float32) bc.AB.Apply<float, TKernel>(a.Data<float>(), b.Data<float>(), destination.Data<float>());
+        else bc.AB.Apply<double, TKernel>(a.Data<double>(), b.Data<double>(), destination.Data<double>());
+        if (s_detectAnomaly) CheckForward(op, destination, [a, b]);
+        return destination;
+    }
+
+    private static Tensor MapInto<TFn>(string op, Tensor x, TFn fn, Tensor destination) where TFn : struct, IUnaryFunction
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        CheckDestination(op, destination, x._shape, x, null);
+        if (x.DType == DType.Float32) MapForward<float, TFn>(fn, x.Data<float>(), destination.Data<float>());
+        else MapForward<double, TFn>(fn, x.Data<double>(), destination.Data<double>());
+        if (s_detectAnomaly) CheckForward(op, destination, [x]);
+        return destination;
+    }
+
+    // Every element of the destination is written from the operands' elements at the same position (an operand
+    // that shares the destination's storage has its element count, so it is not broadcast), so in place is safe.
+    private static void CheckDestination(string op, Tensor destination, int[] shape, Tensor a, Tensor? b)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        if (!NoGrad.IsActive && (a._requiresGrad || (b is not null && b._requiresGrad)))
+            throw new InvalidOperationException(
+                $"{op}: an operand requires gradients, and an op that writes into a destination records no graph; " +
+                $"use the allocating {op}(…) to differentiate, or run it inside a NoGrad scope.");
+        if (destination._requiresGrad || !destination.IsLeaf)
+            throw new InvalidOperationException(
+                $"{op}: the destination {destination.DisplayName} {(destination.IsLeaf ? "requires gradients" : $"was computed by '{destination.Op}'")}; " +
+                "expected a leaf that does not require gradients (writing into it would change what a backward pass reads).");
+        if (!Shapes.Equal(destination._shape, shape))
+            throw new ShapeMismatchException(op, shape, destination._shape,
+                $"{op}: the destination has shape {Shapes.Format(destination._shape)}; expected the result's shape {Shapes.Format(shape)}.");
+        Shapes.CheckSameDType(op, a, destination);
+    }
+}
