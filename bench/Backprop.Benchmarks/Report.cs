@@ -113,21 +113,21 @@ public static class Report
         return sb.ToString();
     }
 
-    /// <summary>Writes <paramref name="markdown"/> between the markers of <paramref name="path"/>, or as the whole file.</summary>
+    /// <summary>Writes <paramref name="markdown"/> between the markers of <paramref name="path"/>, or as the whole file;
+    /// through a temporary file and a rename, so an interrupted run never leaves the file half-written.</summary>
     public static void Write(string path, string markdown)
     {
         string block = Begin + "\n" + markdown + End;
+        string content = block + "\n";
         if (File.Exists(path))
         {
             string text = File.ReadAllText(path);
             int b = text.IndexOf("<!-- bench:begin", StringComparison.Ordinal), e = text.IndexOf(End, StringComparison.Ordinal);
-            if (b >= 0 && e > b)
-            {
-                File.WriteAllText(path, text[..b] + block + text[(e + End.Length)..]);
-                return;
-            }
+            if (b >= 0 && e > b) content = text[..b] + block + text[(e + End.Length)..];
         }
-        File.WriteAllText(path, block + "\n");
+        string temporary = path + ".tmp";
+        File.WriteAllText(temporary, content);
+        File.Move(temporary, path, overwrite: true);
     }
 
     static string Bytes(Run r, string name) => r.Bytes.TryGetValue(name, out double b) ? $"{b:N0} B" : "";
