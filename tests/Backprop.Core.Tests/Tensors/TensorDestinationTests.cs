@@ -104,10 +104,21 @@ public class TensorDestinationTests
         Tensor w = Random(1, DType.Float64, 2, 2), x = Random(2, DType.Float64, 2, 2);
         w.RequiresGrad = true;
         Tensor computed = w * 2;
+        Assert.Contains("requires gradients", Assert.Throws<InvalidOperationException>(() => Tensor.Exp(x, w)).Message);
         using (new NoGrad())
-        {
-            Assert.Contains("requires gradients", Assert.Throws<InvalidOperationException>(() => Tensor.Exp(x, w)).Message);
             Assert.Contains("computed by", Assert.Throws<InvalidOperationException>(() => Tensor.Exp(x, computed)).Message);
-        }
+    }
+
+    [Fact]
+    public void A_parameter_can_be_updated_in_place_inside_NoGrad()
+    {
+        // The hand-written optimizer step of a notebook: w ← w − η·∂L/∂w, as PyTorch allows under no_grad.
+        Tensor w = Random(1, DType.Float64, 2, 3), x = Random(2, DType.Float64, 2, 3);
+        w.RequiresGrad = true;
+        (w * x).Sum().Backward();                  // ∂L/∂w = x
+        double[] expected = (w.Detach() - x * 0.5).ToArray();
+        using (new NoGrad()) Tensor.Subtract(w, w.Grad! * 0.5, w);
+        Assert.Equal(expected, w.ToArray());
+        Assert.True(w.RequiresGrad && w.IsLeaf);
     }
 }

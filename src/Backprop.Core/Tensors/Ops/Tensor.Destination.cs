@@ -12,8 +12,8 @@ public sealed partial class Tensor
     /// <param name="destination">A leaf with the broadcast result's shape and the operands' dtype. It may be one
     /// of the operands (an in-place update).</param>
     /// <exception cref="ShapeMismatchException">The operands do not broadcast, or the destination has another shape.</exception>
-    /// <exception cref="InvalidOperationException">An operand requires gradients (outside <see cref="NoGrad"/>),
-    /// or the destination requires gradients or was computed by a recorded op.</exception>
+    /// <exception cref="InvalidOperationException">An operand or the destination requires gradients (outside
+    /// <see cref="NoGrad"/>), or the destination was computed by a recorded op.</exception>
     public static Tensor Add(Tensor a, Tensor b, Tensor destination) => Into<AddKernel>("Add", a, b, destination);
 
     /// <summary>destination ← a − b (broadcasting), without allocating. See <see cref="Add(Tensor, Tensor, Tensor)"/>.</summary>
@@ -38,8 +38,8 @@ public sealed partial class Tensor
     /// <param name="x">The input.</param>
     /// <param name="destination">A leaf of <paramref name="x"/>'s shape and dtype (may be <paramref name="x"/>).</param>
     /// <exception cref="ShapeMismatchException">The destination has another shape.</exception>
-    /// <exception cref="InvalidOperationException">The input requires gradients (outside <see cref="NoGrad"/>),
-    /// or the destination requires gradients or was computed by a recorded op.</exception>
+    /// <exception cref="InvalidOperationException">The input or the destination requires gradients (outside
+    /// <see cref="NoGrad"/>), or the destination was computed by a recorded op.</exception>
     public static Tensor Exp(Tensor x, Tensor destination) => MapInto("Exp", x, new ExpFn(), destination);
 
     /// <summary>destination ← ln x, without allocating. See <see cref="Exp(Tensor, Tensor)"/>.</summary>
@@ -101,10 +101,11 @@ public sealed partial class Tensor
             throw new InvalidOperationException(
                 $"{op}: an operand requires gradients, and an op that writes into a destination records no graph; " +
                 $"use the allocating {op}(…) to differentiate, or run it inside a NoGrad scope.");
-        if (destination._requiresGrad || !destination.IsLeaf)
+        // A parameter may be updated in place inside NoGrad (a hand-written optimizer step), as in PyTorch.
+        if (!destination.IsLeaf || (destination._requiresGrad && !NoGrad.IsActive))
             throw new InvalidOperationException(
                 $"{op}: the destination {destination.DisplayName} {(destination.IsLeaf ? "requires gradients" : $"was computed by '{destination.Op}'")}; " +
-                "expected a leaf that does not require gradients (writing into it would change what a backward pass reads).");
+                "expected a leaf, and one that requires gradients only inside a NoGrad scope (an in-place parameter update).");
         if (!Shapes.Equal(destination._shape, shape))
             throw new ShapeMismatchException(op, shape, destination._shape,
                 $"{op}: the destination has shape {Shapes.Format(destination._shape)}; expected the result's shape {Shapes.Format(shape)}.");
