@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The main job: pack Backprop.Core and Backprop.Interactive into artifacts/packages, make that folder a
-# NuGet source (so VS Code, Jupyter and our runner resolve `#r "nuget: Backprop.Interactive, 0.1.0"`
-# the same way), then execute every notebook into artifacts/notebooks (open index.html there).
+# NuGet source (so VS Code, Jupyter and dotnet-repl resolve `#r "nuget: Backprop.Interactive, 0.1.0"`
+# the same way), restore the pinned kernel tools (.config/dotnet-tools.json), then execute every notebook
+# in the real .NET Interactive kernel (dotnet-repl) into artifacts/notebooks (open index.html there).
+# Options go to the runner: --write-back (store the outputs in notebooks/), --host jupyter.
 set -euo pipefail
 cd "$(dirname "$0")"
 version=$(sed -n 's:.*<VersionPrefix>\(.*\)</VersionPrefix>.*:\1:p' Directory.Build.props)
@@ -22,5 +24,6 @@ fi
 cache="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
 rm -rf "$cache/backprop.core/$version" "$cache/backprop.interactive/$version"
 
+dotnet tool restore >/dev/null
 dotnet run --project tools/Backprop.Notebooks -c Release -- run notebooks --out artifacts/notebooks "$@"
 echo "Rendered notebooks: $PWD/artifacts/notebooks/index.html"

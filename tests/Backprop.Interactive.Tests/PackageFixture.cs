@@ -1,5 +1,3 @@
-using System.IO.Compression;
-
 namespace Backprop.Interactive.Tests;
 
 /// <summary>
@@ -42,13 +40,6 @@ public sealed class PackageFixture : IDisposable
 
     /// <summary>Environment for child processes: a private package cache.</summary>
     public Dictionary<string, string> Environment => new() { ["NUGET_PACKAGES"] = Cache, ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" };
-
-    public string ExtensionScript()
-    {
-        using ZipArchive zip = ZipFile.OpenRead(Package);
-        using var reader = new StreamReader(zip.GetEntry("interactive-extensions/dotnet/extension.dib")!.Open());
-        return reader.ReadToEnd();
-    }
 
     private static void CopyDirectory(string from, string to)
     {

@@ -7,20 +7,19 @@ namespace Backprop.Interactive.Tests;
 public class PackageTests(PackageFixture package) : IClassFixture<PackageFixture>
 {
     [Fact]
-    public void Package_has_the_extension_script_and_only_the_expected_dependencies()
+    public void Package_has_no_extension_script_and_only_the_expected_dependencies()
     {
         using ZipArchive zip = ZipFile.OpenRead(package.Package);
         var entries = zip.Entries.Select(e => e.FullName).ToList();
-        Assert.Contains("interactive-extensions/dotnet/extension.dib", entries);
+        // Views format through the TypeFormatterSource convention: nothing has to run when the package loads.
+        Assert.DoesNotContain(entries, e => e.StartsWith("interactive-extensions/"));
         Assert.Contains(entries, e => e.StartsWith("lib/") && e.EndsWith("/Backprop.Interactive.dll"));
         using var nuspec = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec")).Open();
         XNamespace ns = XDocument.Load(nuspec).Root!.Name.Namespace;
         nuspec.Dispose();
         using var again = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec")).Open();
         var ids = XDocument.Load(again).Descendants(ns + "dependency").Select(d => (string)d.Attribute("id")!).Distinct().Order().ToArray();
-        Assert.Equal(["Backprop.Core", "Microsoft.DotNet.Interactive.Formatting", "XPlot.Plotly"], ids);
-        Assert.DoesNotContain("Microsoft.DotNet.Interactive\"", package.ExtensionScript());
-        Assert.Contains("#!csharp", package.ExtensionScript());
+        Assert.Equal(["Backprop.Core", "Microsoft.AspNetCore.Html.Abstractions", "Microsoft.DotNet.Interactive.Formatting", "XPlot.Plotly"], ids);
     }
 
     [Fact]
@@ -49,31 +48,29 @@ public class PackageTests(PackageFixture package) : IClassFixture<PackageFixture
     }
 
     [Fact]
-    public void A_CSharp_app_runs_the_extension_script_and_gets_html_for_our_types()
+    public void A_CSharp_app_gets_html_for_every_view_with_no_registration()
     {
         string dir = Directory.CreateDirectory(Path.Combine(package.Root, "cs")).FullName;
-        // The body of the extension script's C# cell, as the kernel would run it.
-        string dib = package.ExtensionScript();
-        string cell = dib[(dib.IndexOf("#!csharp", StringComparison.Ordinal) + "#!csharp".Length)..];
-        File.WriteAllText(Path.Combine(dir, "app.cs"), $$"""
+        File.WriteAllText(Path.Combine(dir, "app.cs"), """
             #:package Backprop.Interactive@0.1.0
-            #:property NoWarn=NU1603
             using Backprop;
+            using Backprop.Interactive;
             using Microsoft.DotNet.Interactive.Formatting;
-            var before = Formatter.ToDisplayString(new Value(1.5, "w"), "text/html");
-            Console.WriteLine("CONVENTION " + before.StartsWith("<div class=\"bp-view bp-graph\">"));
-            {{cell}}
+            // A Core type first, before any Backprop.Interactive type is used: its formatter finds the views later.
+            Console.WriteLine("VALUE " + Formatter.ToDisplayString(new Value(1.5, "w"), "text/html").StartsWith("<div class=\"bp-view bp-graph\">"));
             var a = new Value(3, "a");
             var b = a * a;
             b.Backward();
-            Console.WriteLine("REGISTERED " + Formatter.ToDisplayString(b, "text/html").Contains("<svg"));
+            Console.WriteLine("TABLE " + Formatter.ToDisplayString(b.GradientTable(), "text/html").Contains("class=\"bp-view"));
+            Console.WriteLine("TRACE " + Formatter.ToDisplayString(b.BackwardTrace(), "text/html").Contains("class=\"bp-view"));
             Console.WriteLine("PLAIN " + Formatter.ToDisplayString(b, "text/plain"));
             Console.WriteLine("GRAD " + a.Grad);
             """);
         var (code, output) = ProcessRunner.Run("dotnet", "run app.cs", dir, package.Environment);
         Assert.True(code == 0, output);
-        Assert.Contains("CONVENTION True", output);
-        Assert.Contains("REGISTERED True", output);
+        Assert.Contains("VALUE True", output);
+        Assert.Contains("TABLE True", output);
+        Assert.Contains("TRACE True", output);
         Assert.Contains("PLAIN Value(data=9, grad=1)", output);
         Assert.Contains("GRAD 6", output);
     }

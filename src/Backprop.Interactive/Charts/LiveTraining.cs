@@ -17,9 +17,12 @@ namespace Backprop.Interactive.Charts;
 public sealed class LiveTraining : HtmlView
 {
     private const int SparklinePoints = 200;
+    private static int s_displays;
+    private readonly int _display = Interlocked.Increment(ref s_displays);
     private readonly List<double> _losses = [];
     private readonly Stopwatch _sinceUpdate = Stopwatch.StartNew();
-    private readonly Action<object>? _update;
+    private Action<object>? _update;
+    private readonly bool _finalOnly;
     private readonly TextWriter? _console;
     private TrainingProgress? _last;
     private int _lastPrintedPercent = -1;
@@ -27,8 +30,10 @@ public sealed class LiveTraining : HtmlView
     private LiveTraining(TimeSpan minInterval, TextWriter? console)
     {
         MinInterval = minInterval;
-        _update = NotebookDisplay.TryCreate(this);
-        _console = _update is null ? console ?? Console.Out : null;
+        // Where the host drops in-place updates (see NotebookDisplay.DropsUpdates), show one output, at the end.
+        _finalOnly = NotebookDisplay.IsAvailable && NotebookDisplay.DropsUpdates;
+        if (!_finalOnly) _update = NotebookDisplay.TryCreate(this);
+        _console = _update is null && !_finalOnly ? console ?? Console.Out : null;
     }
 
     /// <summary>Starts a live view: in a notebook it displays now and updates in place; elsewhere it prints lines.</summary>
@@ -41,7 +46,7 @@ public sealed class LiveTraining : HtmlView
     public TimeSpan MinInterval { get; }
 
     /// <summary>True when the view updates a notebook output (false: console lines).</summary>
-    public bool IsNotebook => _update is not null;
+    public bool IsNotebook => _update is not null || _finalOnly;
 
     /// <summary>The latest progress report.</summary>
     public TrainingProgress? Last => _last;
@@ -64,6 +69,11 @@ public sealed class LiveTraining : HtmlView
         }
         bool final = progress.Step >= progress.TotalSteps && progress.EpochSummary is not null && progress.Epoch >= progress.Epochs;
         bool epochEnd = progress.EpochSummary is not null;
+        if (_finalOnly)
+        {
+            if (final) _update ??= NotebookDisplay.TryCreate(this);
+            return;
+        }
         if (_update is not null)
         {
             if (final || epochEnd || _sinceUpdate.Elapsed >= MinInterval)
@@ -93,7 +103,9 @@ public sealed class LiveTraining : HtmlView
     /// <inheritdoc/>
     public override void WriteHtml(TextWriter w)
     {
-        var sb = new StringBuilder("<div class=\"bp-view bp-live\"><style>.bp-live{font-family:" + ViewStyle.Font + ";font-size:13px;display:flex;gap:16px;align-items:center;border:1px solid #e2e8f0;border-radius:6px;padding:6px 10px;max-width:760px}")
+        // data-bp-live tells the states of one live display apart from another display: a host that keeps every
+        // update as its own output (dotnet-repl) can be reduced to the final state (tools/Backprop.Notebooks does).
+        var sb = new StringBuilder("<div class=\"bp-view bp-live\" data-bp-live=\"").Append(_display).Append("\"><style>.bp-live{font-family:" + ViewStyle.Font + ";font-size:13px;display:flex;gap:16px;align-items:center;border:1px solid #e2e8f0;border-radius:6px;padding:6px 10px;max-width:760px}")
             .Append(".bp-live .bp-bar{width:180px;height:8px;background:#e2e8f0;border-radius:4px;overflow:hidden}.bp-live .bp-fill{height:100%;background:#2563eb}.bp-live .bp-stat{font-variant-numeric:tabular-nums;color:#1e293b}</style>");
         if (_last is null)
         {
@@ -131,16 +143,28 @@ public sealed class LiveTraining : HtmlView
 /// <summary>Finds the notebook kernel's display API by reflection (no compile-time dependency on the kernel).</summary>
 public static class NotebookDisplay
 {
-    /// <summary>Hosts (such as our headless runner) can install their own display function: value → update action.</summary>
+    /// <summary>Hosts (such as a test) can install their own display function: value → update action.</summary>
     public static Func<object, Action<object>>? Host { get; set; }
+
+    /// <summary>True when a notebook kernel is there to display into.</summary>
+    public static bool IsAvailable => Host is not null || KernelType() is not null;
+
+    /// <summary>
+    /// True in the kernel of Microsoft.dotnet-interactive serving Jupyter (its command line has <c>jupyter</c>): as
+    /// measured with 1.0.712001 and Jupyter's nbclient, it sends each update of a display with a display id other
+    /// than the display's own, so Jupyter ignores every update. A live view there shows its final state only.
+    /// </summary>
+    public static bool DropsUpdates => Host is null && Array.IndexOf(Environment.GetCommandLineArgs(), "jupyter") >= 0;
+
+    private static Type? KernelType() => AppDomain.CurrentDomain.GetAssemblies()
+        .FirstOrDefault(a => a.GetName().Name == "Microsoft.DotNet.Interactive")
+        ?.GetType("Microsoft.DotNet.Interactive.Kernel");
 
     /// <summary>Displays <paramref name="value"/> and returns a function that replaces it in place, or null outside a notebook.</summary>
     public static Action<object>? TryCreate(object value)
     {
         if (Host is { } host) return host(value);
-        Type? kernel = AppDomain.CurrentDomain.GetAssemblies()
-            .FirstOrDefault(a => a.GetName().Name == "Microsoft.DotNet.Interactive")
-            ?.GetType("Microsoft.DotNet.Interactive.Kernel");
+        Type? kernel = KernelType();
         MethodInfo? display = kernel?.GetMethod("display", BindingFlags.Public | BindingFlags.Static, [typeof(object), typeof(string[])]);
         if (display is null) return null;
         try

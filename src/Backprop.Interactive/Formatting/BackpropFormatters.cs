@@ -3,15 +3,15 @@ using Microsoft.DotNet.Interactive.Formatting;
 namespace Backprop.Interactive.Formatting;
 
 /// <summary>
-/// Registers the notebook formatters: text/html shows each object's view, text/plain a compact summary.
-/// The package's extension.dib calls <see cref="Register"/> when the package loads; the types also
-/// format themselves through the TypeFormatterSource convention, so F#-only notebooks need nothing.
+/// Explicit registration of the formatters, for hosts that use the Formatting library but not its
+/// TypeFormatterSource convention. Notebooks need no call: every displayable type carries the convention's
+/// attribute (see <see cref="TypeFormatterSourceAttribute"/>), which the kernel consults when it formats.
 /// </summary>
 public static class BackpropFormatters
 {
     private static int s_registered;
 
-    /// <summary>Registers the formatters (once; later calls do nothing).</summary>
+    /// <summary>Registers the formatters with <see cref="Formatter"/> (once; later calls do nothing).</summary>
     public static void Register()
     {
         if (Interlocked.Exchange(ref s_registered, 1) == 1) return;
@@ -34,8 +34,8 @@ public static class BackpropFormatters
 }
 
 /// <summary>
-/// The formatters handed to the notebook kernel through Backprop.Core's TypeFormatterSource convention
-/// (found by name through reflection; see Backprop.Core's NotebookFormatterSource).
+/// The formatters handed to the notebook kernel through the TypeFormatterSource convention, by the views'
+/// <see cref="ViewFormatterSource"/> and by Backprop.Core's formatter source (which finds this class by name).
 /// </summary>
 public static class ConventionFormatters
 {

@@ -6,6 +6,9 @@ namespace Backprop.Interactive.Html;
 /// A view that renders as static HTML and SVG (no script, no network), as plain text, and as a
 /// complete page. Notebook formatters show <see cref="ToHtml"/>; consoles show <see cref="ToString"/>.
 /// </summary>
+/// <remarks>Every view, including one a user derives, renders in .NET Interactive kernels through the attribute
+/// below (see <see cref="Formatting.TypeFormatterSourceAttribute"/> for why no registration call is needed).</remarks>
+[Formatting.TypeFormatterSource(typeof(Formatting.ViewFormatterSource))]
 public abstract class HtmlView
 {
     /// <summary>Writes the view as a self-contained HTML fragment (its styles included).</summary>

@@ -1,16 +1,20 @@
+using System.Collections;
 using System.Net;
 using System.Text;
-using Backprop.Notebooks.Documents;
-using Backprop.Notebooks.Execution;
+using Markdig;
+using Microsoft.DotNet.Interactive.Documents;
 
 namespace Backprop.Notebooks.Rendering;
 
 /// <summary>
-/// A standalone HTML page for an executed notebook (markdown rendered, code shown with its outputs: HTML as
-/// is, text, console streams and errors), and an index page that links every notebook of a run.
+/// A standalone HTML page for an executed notebook, read with Microsoft.DotNet.Interactive.Documents: Markdown
+/// through Markdig (raw HTML in prose escaped), code with its outputs (HTML as the kernel produced it, text,
+/// console streams and errors); and an index page for a run. No script, no network: the pages open offline.
 /// </summary>
 internal static class HtmlPage
 {
+    private static readonly MarkdownPipeline Prose = new MarkdownPipelineBuilder().UsePipeTables().UseEmphasisExtras().DisableHtml().Build();
+
     private const string Style = """
         :root{color-scheme:light}
         body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;max-width:980px;margin:24px auto;padding:0 16px;color:#1e293b;line-height:1.5}
@@ -23,8 +27,6 @@ internal static class HtmlPage
         .stream,.plain{margin:0;font-size:13px;white-space:pre-wrap}
         .stderr{color:#b45309}
         .error{margin:0;font-size:13px;white-space:pre-wrap;color:#b91c1c;background:#fef2f2;border-radius:4px;padding:6px}
-        .math{font-family:'Cambria Math','STIX Two Math',serif}
-        div.math{margin:8px 0;text-align:center}
         .markdown code{background:#f1f5f9;border-radius:3px;padding:0 3px;font-size:90%}
         .markdown pre code{background:none;padding:0}
         .markdown pre{background:#f8fafc;border:1px solid #e2e8f0;border-radius:6px;padding:8px 10px;overflow-x:auto}
@@ -35,25 +37,25 @@ internal static class HtmlPage
         """;
 
     /// <summary>The page for one executed notebook.</summary>
-    public static string Render(Notebook notebook, NotebookResult? result = null)
+    public static string Render(string name, InteractiveDocument notebook, string? failure = null)
     {
         var sb = new StringBuilder();
-        Head(sb, notebook.Name, "<nav class=\"prompt\"><a href=\"index.html\">Notebooks</a> / " + Escape(notebook.Name) + "</nav>\n");
-        if (result is { Succeeded: false }) sb.Append("<p class=\"failed\">").Append(Escape(result.FailureMessage!)).Append("</p>\n");
-        foreach (Cell cell in notebook.Cells)
+        Head(sb, name, "<nav class=\"prompt\"><a href=\"index.html\">Notebooks</a> / " + Escape(name) + "</nav>\n");
+        if (failure is not null) sb.Append("<p class=\"failed\">").Append(Escape(failure)).Append("</p>\n");
+        foreach (InteractiveDocumentElement cell in notebook.Elements)
         {
-            if (!cell.IsCode)
+            if (cell.KernelName is "markdown" or "md")
             {
-                sb.Append("<div class=\"cell markdown\">\n").Append(cell.Kernel == KernelNames.Markdown ? Markdown.ToHtml(cell.Source) : $"<pre>{Escape(cell.Source)}</pre>").Append("</div>\n");
+                sb.Append("<div class=\"cell markdown\">\n").Append(Markdown.ToHtml(cell.Contents, Prose)).Append("</div>\n");
                 continue;
             }
-            sb.Append("<div class=\"cell code\">\n<div class=\"lang\">").Append(Escape(Label(cell.Kernel)))
-              .Append(cell.ExecutionCount is int n ? $" <span class=\"prompt\">[{n}]</span>" : "").Append("</div>\n")
-              .Append("<pre class=\"source\"><code>").Append(Escape(cell.Source)).Append("</code></pre>\n");
+            sb.Append("<div class=\"cell code\">\n<div class=\"lang\">").Append(Escape(Label(cell.KernelName)))
+              .Append(cell.ExecutionOrder > 0 ? $" <span class=\"prompt\">[{cell.ExecutionOrder}]</span>" : "").Append("</div>\n")
+              .Append("<pre class=\"source\"><code>").Append(Escape(cell.Contents)).Append("</code></pre>\n");
             if (cell.Outputs.Count > 0)
             {
                 sb.Append("<div class=\"outputs\">\n");
-                foreach (CellOutput output in cell.Outputs) Output(sb, output);
+                foreach (InteractiveDocumentOutputElement output in cell.Outputs) Output(sb, output);
                 sb.Append("</div>\n");
             }
             sb.Append("</div>\n");
@@ -61,38 +63,56 @@ internal static class HtmlPage
         return sb.Append("</body>\n</html>\n").ToString();
     }
 
-    private static void Output(StringBuilder sb, CellOutput output)
+    private static void Output(StringBuilder sb, InteractiveDocumentOutputElement output)
     {
         sb.Append("<div class=\"output\">");
         switch (output)
         {
-            case DataOutput d when d.Get("text/html") is { } html:
-                sb.Append(html);
+            case DisplayElement d:
+                Data(sb, d.Data);
                 break;
-            case DataOutput d:
-                sb.Append("<pre class=\"plain\">").Append(Escape(d.Get("text/plain") ?? string.Concat(d.Data.Select(p => p.Value)))).Append("</pre>");
+            case ReturnValueElement r:
+                Data(sb, r.Data);
                 break;
-            case StreamOutput s:
-                sb.Append("<pre class=\"stream ").Append(Escape(s.Name)).Append("\">").Append(Escape(s.Text)).Append("</pre>");
+            case TextElement t:
+                sb.Append("<pre class=\"stream ").Append(Escape(t.Name)).Append("\">").Append(Escape(t.Text)).Append("</pre>");
                 break;
-            case ErrorOutput e:
-                sb.Append("<pre class=\"error\">").Append(Escape(string.Join('\n', e.Traceback.Count > 0 ? e.Traceback : [e.Message]))).Append("</pre>");
+            case ErrorElement e:
+                sb.Append("<pre class=\"error\">").Append(Escape(e.StackTrace.Length > 0 ? string.Join('\n', e.StackTrace) : $"{e.ErrorName}: {e.ErrorValue}")).Append("</pre>");
                 break;
         }
         sb.Append("</div>\n");
     }
 
+    /// <summary>A display: its HTML as the kernel produced it, else its text.</summary>
+    private static void Data(StringBuilder sb, IDictionary<string, object> data)
+    {
+        if (Get(data, "text/html") is { } html) sb.Append(html);
+        else sb.Append("<pre class=\"plain\">").Append(Escape(Get(data, "text/plain") ?? string.Concat(data.Values.Select(Join)))).Append("</pre>");
+    }
+
+    private static string? Get(IDictionary<string, object> data, string mimeType) => data.TryGetValue(mimeType, out object? value) ? Join(value) : null;
+
+    /// <summary>A data value as text (a string, or lines).</summary>
+    private static string Join(object? value) => value switch
+    {
+        null => "",
+        string s => s,
+        IEnumerable lines => string.Concat(lines.Cast<object?>().Select(l => l?.ToString())),
+        _ => value.ToString() ?? "",
+    };
+
     /// <summary>The index page: one row per notebook with its status, cell count and time.</summary>
-    public static string Index(IReadOnlyList<RunSummary> notebooks)
+    public static string Index(IReadOnlyList<NotebookRun> notebooks)
     {
         var sb = new StringBuilder();
         Head(sb, "Notebooks", "<h1>Notebooks</h1>\n");
         sb.Append("<table class=\"index\">\n<tr><th>Notebook</th><th>Status</th><th>Code cells</th></tr>\n");
-        foreach (RunSummary s in notebooks)
+        foreach (NotebookRun run in notebooks)
         {
-            sb.Append("<tr><td><a href=\"").Append(Escape(Uri.EscapeDataString(Path.GetFileName(s.Html)))).Append("\">").Append(Escape(s.Name)).Append("</a></td>")
-              .Append(s.Succeeded ? "<td class=\"ok\">ok</td>" : $"<td class=\"failed\">{Escape(s.FailedCell is > 0 ? $"cell {s.FailedCell} failed" : "failed")}</td>")
-              .Append("<td>").Append(s.CodeCells).Append("</td></tr>\n");
+            sb.Append("<tr><td><a href=\"").Append(Escape(Uri.EscapeDataString(Path.GetFileName(run.Html)))).Append("\">").Append(Escape(run.Name)).Append("</a></td>")
+              .Append(run.Succeeded ? "<td class=\"ok\">ok</td>" : $"<td class=\"failed\">{Escape(run.Failure!)}</td>")
+              .Append("<td>").Append(run.CodeCells).Append("</td></tr>\n");
         }
         return sb.Append("</table>\n</body>\n</html>\n").ToString();
     }
@@ -101,11 +121,12 @@ internal static class HtmlPage
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
           .Append(Escape(title)).Append("</title>\n<style>\n").Append(Style).Append("\n</style>\n</head>\n<body>\n").Append(banner);
 
-    private static string Label(string kernel) => kernel switch
+    private static string Label(string? kernel) => kernel switch
     {
-        KernelNames.CSharp => "C#",
-        KernelNames.FSharp => "F#",
-        KernelNames.Html => "HTML",
+        "csharp" => "C#",
+        "fsharp" => "F#",
+        "html" => "HTML",
+        null => "",
         _ => kernel,
     };
 
