@@ -1,16 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security;
 using System.Text.RegularExpressions;
 
 namespace Backprop.Benchmarks;
 
 /// <summary>
-/// The whole-notebook run (ours only): each notebook of notebooks/ executed by the headless runner
+/// The whole-notebook run (ours only): each notebook of notebooks/ executed in the real kernel (dotnet-repl) by the runner
 /// (tools/Backprop.Notebooks), as run.sh does, timed from process start to exit. The package is packed from a
 /// copy of src/ into a temporary feed (or taken from --packages DIR, e.g. artifacts/packages after run.sh) that
-/// a temporary nuget.config maps Backprop.* to, with a private package cache: nothing of the user's NuGet
-/// setup or cache is changed. One untimed run of the first notebook fills that cache first.
+/// the runner's --feed makes the only source of Backprop.*, with a private package cache: nothing of the user's
+/// NuGet setup or cache is changed. One untimed run of the first notebook fills that cache first.
 /// </summary>
 public static partial class NotebookTimes
 {
@@ -37,11 +36,9 @@ public static partial class NotebookTimes
         var env = new Dictionary<string, string>
         {
             ["NUGET_PACKAGES"] = Path.Combine(root, "nuget-cache"),
-            ["TMPDIR"] = Directory.CreateDirectory(Path.Combine(root, "tmp")).FullName, // the runner restores under the temp folder, below our nuget.config
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
             ["DOTNET_NOLOGO"] = "1",
         };
-        File.WriteAllText(Path.Combine(root, "nuget.config"), NuGetConfig(feed, root));
 
         var (code, output) = Exec("dotnet", ["build", Path.Combine(repo, "tools", "Backprop.Notebooks"), "-c", "Release", "--nologo", "-v", "quiet"], repo, null);
         if (code != 0) throw new InvalidOperationException("notebooks: building tools/Backprop.Notebooks failed:\n" + output);
@@ -49,7 +46,7 @@ public static partial class NotebookTimes
         string[] notebooks = [.. Directory.GetFiles(Path.Combine(repo, "notebooks"), "*.ipynb").Order(StringComparer.Ordinal)];
         string outDir = Path.Combine(root, "out");
 
-        (code, output) = Exec("dotnet", [runner, "run", notebooks[0], "--out", outDir], root, env); // fills the private cache
+        (code, output) = Exec("dotnet", [runner, "run", notebooks[0], "--out", outDir, "--feed", feed], root, env); // fills the private cache
         if (code != 0) throw new InvalidOperationException($"notebooks: warm-up run of {notebooks[0]} failed:\n{output}");
         Console.WriteLine($"  notebooks: packed, runner built, cache filled in {clock.Elapsed.TotalSeconds:F0} s");
 
@@ -63,7 +60,7 @@ public static partial class NotebookTimes
             for (int r = 0; r < runs; r++)
             {
                 long start = Stopwatch.GetTimestamp();
-                (code, output) = Exec("dotnet", [runner, "run", notebook, "--out", outDir], root, env);
+                (code, output) = Exec("dotnet", [runner, "run", notebook, "--out", outDir, "--feed", feed], root, env);
                 double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
                 ok &= code == 0;
                 if (seconds < wall)
@@ -109,29 +106,6 @@ public static partial class NotebookTimes
             File.Copy(file, Path.Combine(to, relative), overwrite: true);
         }
     }
-
-    /// <summary>Our feed for Backprop.* only (package source mapping), every other package from the user's own sources.</summary>
-    static string NuGetConfig(string feed, string workingDirectory)
-    {
-        var (_, list) = Exec("dotnet", ["nuget", "list", "source"], workingDirectory, null);
-        var mapping = "";
-        foreach (string line in list.Split('\n'))
-        {
-            Match m = SourceLine().Match(line);
-            if (m.Success && m.Groups[1].Value.Trim() != "backprop-bench-feed")
-                mapping += $"<packageSource key=\"{SecurityElement.Escape(m.Groups[1].Value.Trim())}\"><package pattern=\"*\" /></packageSource>";
-        }
-        return $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources><add key="backprop-bench-feed" value="{SecurityElement.Escape(feed)}" /></packageSources>
-              <packageSourceMapping><packageSource key="backprop-bench-feed"><package pattern="Backprop.*" /></packageSource>{mapping}</packageSourceMapping>
-            </configuration>
-            """;
-    }
-
-    [GeneratedRegex(@"^\s*\d+\.\s+(.+?)\s+\[Enabled\]\s*$")]
-    private static partial Regex SourceLine();
 
     static (int Code, string Output) Exec(string file, string[] arguments, string workingDirectory, Dictionary<string, string>? env)
     {

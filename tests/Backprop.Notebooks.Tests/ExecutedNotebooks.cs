@@ -8,8 +8,8 @@ namespace Backprop.Notebooks.Tests;
 /// <summary>
 /// Runs every notebook of notebooks/ and the view test notebooks of tests/notebooks/ through the runner, once per
 /// host, in the real .NET Interactive kernel, as a user's machine would: the package is packed from a copy of src/
-/// into a local feed that the NuGet configuration of a private HOME names (the notebooks load it with a
-/// plain <c>#r "nuget: Backprop.Interactive, 0.1.0"</c>), with a private package cache and a private HOME.
+/// into a local feed that the runner's <c>--feed</c> makes the only source of Backprop.* (the notebooks load it
+/// with a plain <c>#r "nuget: Backprop.Interactive, 0.1.0"</c>), with a private package cache.
 /// </summary>
 public abstract partial class ExecutedNotebooks : IDisposable
 {
@@ -21,16 +21,9 @@ public abstract partial class ExecutedNotebooks : IDisposable
         Unavailable = host == "jupyter" ? JupyterUnavailable() : null;
         Output = Path.Combine(_package.Root, "executed-" + host);
         if (Unavailable is not null) { Log = Unavailable; ExitCode = -1; return; }
-        // The kernel restores #r "nuget: …" with the NuGet configuration of the notebook's folder and of the user,
-        // not of a folder we choose: a private HOME gives it a user configuration that names the test feed.
-        string home = Directory.CreateDirectory(Path.Combine(_package.Root, "home")).FullName;
-        string config = Directory.CreateDirectory(Path.Combine(home, ".nuget", "NuGet")).FullName;
-        File.WriteAllText(Path.Combine(config, "NuGet.Config"), NuGetConfig(_package.Feed, _package.Root));
-        var environment = _package.Environment;
-        environment["HOME"] = home;
         string runner = Path.Combine(AppContext.BaseDirectory, "Backprop.Notebooks.dll");
-        (ExitCode, Log) = ProcessRunner.Run("dotnet", $"\"{runner}\" run \"{Source}\" \"{ViewSource}\" --out \"{Output}\" --host {host}",
-                                            ProcessRunner.RepositoryRoot, environment, timeoutSeconds: 1800);
+        (ExitCode, Log) = ProcessRunner.Run("dotnet", $"\"{runner}\" run \"{Source}\" \"{ViewSource}\" --out \"{Output}\" --host {host} --feed \"{_package.Feed}\"",
+                                            ProcessRunner.RepositoryRoot, _package.Environment, timeoutSeconds: 1800);
     }
 
     /// <summary>The host: "repl" (dotnet-repl) or "jupyter" (jupyter nbconvert with the .NET kernel).</summary>
@@ -42,33 +35,6 @@ public abstract partial class ExecutedNotebooks : IDisposable
     /// <summary>Jupyter needs Debian's jupyter-nbconvert and python3-nbclient (.ci/run installs them).</summary>
     private static string? JupyterUnavailable() =>
         File.Exists("/usr/bin/jupyter-nbconvert") ? null : "jupyter-nbconvert is not installed (apt-get install jupyter-nbconvert python3-nbclient)";
-
-    /// <summary>
-    /// A NuGet configuration with the test feed and the user's own sources (but any "backprop-local" that a run.sh of
-    /// some clone registered), with package source mapping so that Backprop.* comes only from the test feed.
-    /// </summary>
-    private static string NuGetConfig(string feed, string workingDirectory)
-    {
-        var (_, list) = ProcessRunner.Run("dotnet", "nuget list source --format Detailed", workingDirectory);
-        string[] lines = list.Replace("\r", "").Split('\n');
-        var sources = new List<(string Name, string Url)>();
-        for (int i = 0; i + 1 < lines.Length; i++)
-            if (SourceLine().Match(lines[i]) is { Success: true } m && m.Groups[1].Value.Trim() is var name && name is not ("backprop-test-feed" or "backprop-local"))
-                sources.Add((name, lines[i + 1].Trim()));
-        string Escape(string x) => System.Security.SecurityElement.Escape(x);
-        var adds = string.Concat(sources.Select(s => $"<add key=\"{Escape(s.Name)}\" value=\"{Escape(s.Url)}\" />"));
-        var mapping = string.Concat(sources.Select(s => $"<packageSource key=\"{Escape(s.Name)}\"><package pattern=\"*\" /></packageSource>"));
-        return $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources><clear /><add key="backprop-test-feed" value="{Escape(feed)}" />{adds}</packageSources>
-              <packageSourceMapping><packageSource key="backprop-test-feed"><package pattern="Backprop.*" /></packageSource>{mapping}</packageSourceMapping>
-            </configuration>
-            """;
-    }
-
-    [GeneratedRegex(@"^\s*\d+\.\s+(.+?)\s+\[Enabled\]\s*$")]
-    private static partial Regex SourceLine();
 
     /// <summary>The committed worked-example notebooks.</summary>
     public static string Source => Path.Combine(ProcessRunner.RepositoryRoot, "notebooks");

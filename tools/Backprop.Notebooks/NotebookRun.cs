@@ -51,14 +51,22 @@ internal static class NotebookBatch
     }
 
     /// <summary>Runs every notebook through <paramref name="host"/> and writes the outputs and the index.</summary>
-    public static async Task<IReadOnlyList<NotebookRun>> RunAsync(IReadOnlyList<string> paths, string outDirectory, bool writeBack, KernelHost host, TextWriter log)
+    /// <param name="paths">The notebooks.</param>
+    /// <param name="outDirectory">Where the executed notebooks, pages and index go.</param>
+    /// <param name="writeBack">Also write the outputs into the source notebooks that ran cleanly.</param>
+    /// <param name="host">The kernel host.</param>
+    /// <param name="log">Progress lines.</param>
+    /// <param name="feed">When given, Backprop.* packages come from this folder only (see <see cref="PackageFeed"/>).</param>
+    public static async Task<IReadOnlyList<NotebookRun>> RunAsync(IReadOnlyList<string> paths, string outDirectory, bool writeBack, KernelHost host, TextWriter log,
+                                                                string? feed = null)
     {
         outDirectory = Path.GetFullPath(outDirectory);
         Directory.CreateDirectory(outDirectory);
+        string raw = Directory.CreateTempSubdirectory("backprop-notebooks-").FullName;
         // No telemetry from the tools: the machine may have no network, and a run should not wait on one.
         var environment = new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" };
+        if (feed is not null) foreach (var (k, v) in PackageFeed.Isolate(feed, raw)) environment[k] = v;
         await host.PrepareAsync(environment, log);
-        string raw = Directory.CreateTempSubdirectory("backprop-notebooks-").FullName;
         var runs = new List<NotebookRun>();
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         try

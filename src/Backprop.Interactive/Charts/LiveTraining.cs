@@ -140,7 +140,12 @@ public sealed class LiveTraining : HtmlView
     }
 }
 
-/// <summary>Finds the notebook kernel's display API by reflection (no compile-time dependency on the kernel).</summary>
+/// <summary>
+/// Finds the notebook kernel's display API by reflection. Referencing Microsoft.DotNet.Interactive instead works in
+/// the pinned kernels (tried: its 1.0.0-beta.26120.1 package binds to the kernel's own assembly in dotnet-repl), but it
+/// would make every user of this package, notebook or not, restore Roslyn, System.Reactive and the kernel for the
+/// two calls used here (<c>Kernel.display</c> and <c>DisplayedValue.Update</c>).
+/// </summary>
 public static class NotebookDisplay
 {
     /// <summary>Hosts (such as a test) can install their own display function: value → update action.</summary>
