@@ -52,7 +52,7 @@ public abstract class HtmlView
     public static void WritePage(TextWriter writer, string title, IEnumerable<HtmlView> views)
     {
         writer.Write("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
-        writer.Write(HtmlText.Escape(title));
+        writer.Write(HtmlText.Escape(HtmlText.Short(title)));
         writer.Write("</title><style>body{font-family:" + ViewStyle.Font + ";margin:24px;color:#111}</style></head><body>\n");
         foreach (HtmlView view in views)
         {
