@@ -1,4 +1,5 @@
 using Backprop.Data;
+using Backprop.Explicit;
 using Backprop.Interactive.Charts;
 using Backprop.Interactive.Graphs;
 using Backprop.Interactive.Html;
@@ -137,5 +138,14 @@ public class ViewSizeTests
         Assert.True(html.Length < 200_000, $"{html.Length:N0} characters");
         Assert.Contains("Showing 200 of 100,000 layers", html);
         Assert.Contains("600,000", html);
+    }
+
+    [Fact]
+    public void A_layer_delta_table_of_a_deep_network_shows_the_layers_nearest_the_loss()
+    {
+        var net = new DenseNetwork(2, Enumerable.Repeat(3, 120).ToArray());
+        string html = Html(net.Backpropagate([0.5, -0.5], [1.0, 0, 0]).DeltaTable());
+        Assert.Contains("Showing 50 of 120 layers (those nearest the loss).", html);
+        Assert.True(html.Length < 1_000_000, $"{html.Length:N0} characters");
     }
 }
