@@ -35,6 +35,10 @@ public sealed record IdxImages(int Count, int Rows, int Columns, byte[] Pixels)
 /// magic bytes 1F 8B). An IDX file is a big-endian header — the magic number 0x000008dd, where 08 means
 /// unsigned bytes and dd the number of dimensions, then one 32-bit size per dimension — followed by the data.
 /// </summary>
+/// <remarks>The declared sizes follow the tensor shape rule (every size ≥ 0, the product of the non-zero sizes at most
+/// <see cref="Array.MaxLength"/>) and are checked against the bytes a seekable stream still holds before the data is
+/// allocated; a gzip stream, whose length is unknown, is read into a buffer that grows with the data. So a short
+/// file that declares gigabytes is reported truncated without allocating them.</remarks>
 public static class Idx
 {
     /// <summary>Magic number of an unsigned-byte 3-D file (images: count × rows × columns).</summary>
