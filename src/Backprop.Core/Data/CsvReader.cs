@@ -55,7 +55,7 @@ public static class CsvReader
             int index = Array.IndexOf(header, labelColumn);
             if (index < 0)
                 throw new CsvFormatException(sourceName, 1, 0,
-                    $"no column is named '{labelColumn}'; the header has {string.Join(", ", header.Select(h => $"'{h}'"))}.");
+                    $"no column is named {Quote(labelColumn)}; the header has {ListNames(header)}.");
             return index;
         }, separator, sourceName);
     }
@@ -92,6 +92,7 @@ public static class CsvReader
         for (string? line = reader.ReadLine(); line is not null; line = reader.ReadLine())
         {
             lineNumber++;
+            if (lineNumber == 1 && line.StartsWith('\uFEFF')) line = line[1..]; // a byte-order mark a TextReader kept
             if (string.IsNullOrWhiteSpace(line)) continue;
             SplitLine(line, separator, fields, sourceName, lineNumber);
             if (columns < 0)
@@ -115,14 +116,14 @@ public static class CsvReader
                 if (!double.TryParse(fields[c], NumberStyles.Float, CultureInfo.InvariantCulture, out row[f++]))
                     throw new CsvFormatException(sourceName, lineNumber, c + 1,
                         fields[c].Length == 0
-                            ? $"the cell of column '{header![c]}' is empty; expected a number."
-                            : $"expected a number in column '{header![c]}', got '{fields[c]}'.");
+                            ? $"the cell of column {Quote(header![c])} is empty; expected a number."
+                            : $"expected a number in column {Quote(header![c])}, got {Quote(fields[c])}.");
             }
             for (int c = 0, f = 0; c < columns; c++)
             {
                 if (c == labelIndex) continue;
                 if (!double.IsFinite(row[f++]))
-                    throw new CsvFormatException(sourceName, lineNumber, c + 1, $"the cell of column '{header![c]}' is '{fields[c]}'; expected a finite number.");
+                    throw new CsvFormatException(sourceName, lineNumber, c + 1, $"the cell of column {Quote(header![c])} is {Quote(fields[c])}; expected a finite number.");
             }
             rows.Add(row);
         }
@@ -137,6 +138,25 @@ public static class CsvReader
             ClassNames = classNames,
             FeatureNames = featureNames,
         };
+    }
+
+    private const int MaxQuotedChars = 60, MaxListedNames = 20;
+
+    /// <summary>'text' for an error message; a long cell is cut to its first 60 characters, an ellipsis and its length,
+    /// so a message stays short whatever the input.</summary>
+    private static string Quote(string text) =>
+        text.Length <= MaxQuotedChars
+            ? $"'{text}'"
+            : $"'{text[..(char.IsHighSurrogate(text[MaxQuotedChars - 1]) ? MaxQuotedChars - 1 : MaxQuotedChars)]}…' ({text.Length.ToString(CultureInfo.InvariantCulture)} characters)";
+
+    /// <summary>The quoted names, at most 20 of them, then how many more.</summary>
+    private static string ListNames(string[] names)
+    {
+        var sb = new System.Text.StringBuilder();
+        int shown = Math.Min(names.Length, MaxListedNames);
+        for (int i = 0; i < shown; i++) sb.Append(i > 0 ? ", " : "").Append(Quote(names[i]));
+        if (shown < names.Length) sb.Append($" and {names.Length - shown} more");
+        return sb.ToString();
     }
 
     private static string[] DefaultNames(int columns)

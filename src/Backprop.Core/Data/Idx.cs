@@ -35,6 +35,10 @@ public sealed record IdxImages(int Count, int Rows, int Columns, byte[] Pixels)
 /// magic bytes 1F 8B). An IDX file is a big-endian header — the magic number 0x000008dd, where 08 means
 /// unsigned bytes and dd the number of dimensions, then one 32-bit size per dimension — followed by the data.
 /// </summary>
+/// <remarks>The declared sizes follow the tensor shape rule (every size ≥ 0, the product of the non-zero sizes at most
+/// <see cref="Array.MaxLength"/>) and are checked against the bytes a seekable stream still holds before the data is
+/// allocated; a gzip stream, whose length is unknown, is read into a buffer that grows with the data. So a short
+/// file that declares gigabytes is reported truncated without allocating them.</remarks>
 public static class Idx
 {
     /// <summary>Magic number of an unsigned-byte 3-D file (images: count × rows × columns).</summary>
@@ -120,38 +124,64 @@ public static class Idx
             int magic = BinaryPrimitives.ReadInt32BigEndian(header);
             if (magic != expectedMagic)
                 throw new InvalidDataException(
-                    $"Idx.Read{char.ToUpperInvariant(kind[0])}{kind[1..]}: {name} is not an IDX {kind} file: expected the magic number 0x{expectedMagic:X8} " +
+                    $"Idx.{Op(kind)}: {name} is not an IDX {kind} file: expected the magic number 0x{expectedMagic:X8} " +
                     $"(unsigned bytes, {rank} dimension(s)), got 0x{magic:X8}{MagicHint(magic)}.");
         }
         if (got < headerBytes)
             throw new InvalidDataException(
-                $"Idx.Read{char.ToUpperInvariant(kind[0])}{kind[1..]}: {name} is truncated: expected a {headerBytes}-byte header, got {got} byte(s).");
+                $"Idx.{Op(kind)}: {name} is truncated: expected a {headerBytes}-byte header, got {got} byte(s).");
 
         dims = new int[rank];
-        long size = 1;
-        for (int d = 0; d < rank; d++)
-        {
-            dims[d] = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(4 + 4 * d));
-            if (dims[d] < 0)
-                throw new InvalidDataException($"Idx: {name} has a negative size {dims[d]} in dimension {d}.");
-            size *= dims[d];
-            if (size > Array.MaxLength)
-                throw new InvalidDataException($"Idx: {name} declares sizes {string.Join(" × ", dims[..(d + 1)])}, more than {Array.MaxLength} bytes.");
-        }
-        var data = new byte[size];
-        int read = Fill(stream, data, name);
+        for (int d = 0; d < rank; d++) dims[d] = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(4 + 4 * d));
         string shape = string.Join(" × ", dims);
-        if (read < data.Length)
+        string? problem = Shapes.CheckShape(dims, out int size);
+        if (problem is not null)
+            throw new InvalidDataException($"Idx.{Op(kind)}: {name} declares sizes {shape}: the shape {problem}.");
+        byte[] data = ReadData(stream, size, name, out int read);
+        if (read < size)
             throw new InvalidDataException(
-                $"Idx.Read{char.ToUpperInvariant(kind[0])}{kind[1..]}: {name} is truncated: the header declares {shape} = {size} data bytes " +
-                $"({headerBytes + size} bytes in all), but only {read} data bytes ({headerBytes + read} in all) follow.");
+                $"Idx.{Op(kind)}: {name} is truncated: the header declares {shape} = {size} data bytes " +
+                $"({headerBytes + (long)size} bytes in all), but only {read} data bytes ({headerBytes + read} in all) follow.");
         Span<byte> extra = stackalloc byte[1];
         if (Fill(stream, extra, name) > 0)
             throw new InvalidDataException(
-                $"Idx.Read{char.ToUpperInvariant(kind[0])}{kind[1..]}: {name} is longer than its header says: it declares {shape} = {size} data bytes " +
+                $"Idx.{Op(kind)}: {name} is longer than its header says: it declares {shape} = {size} data bytes " +
                 $"({headerBytes + size} bytes in all), but more bytes follow.");
         return data;
     }
+
+    private static string Op(string kind) => kind == "images" ? "ReadImages" : "ReadLabels";
+
+    /// <summary>
+    /// Reads up to <paramref name="size"/> data bytes, never allocating much more than the bytes that are there: a
+    /// seekable stream's remaining length is checked first (a short one reads nothing), and a stream of unknown
+    /// length (gzip) fills a buffer that grows by doubling from 1 MiB as data arrives.
+    /// </summary>
+    private static byte[] ReadData(Stream stream, int size, string name, out int read)
+    {
+        if (stream.CanSeek)
+        {
+            long available = Math.Max(0, stream.Length - stream.Position);
+            if (available < size)
+            {
+                read = (int)available;
+                return [];
+            }
+            var all = new byte[size];
+            read = Fill(stream, all, name);
+            return all;
+        }
+        var buffer = new byte[Math.Min(size, InitialBuffer)];
+        read = 0;
+        while (true)
+        {
+            read += Fill(stream, buffer.AsSpan(read), name);
+            if (read < buffer.Length || buffer.Length == size) return buffer;
+            Array.Resize(ref buffer, (int)Math.Min(size, 2L * buffer.Length));
+        }
+    }
+
+    private const int InitialBuffer = 1 << 20;
 
     /// <summary>Wraps a stream in a <see cref="GZipStream"/> when it starts with the gzip magic 1F 8B.</summary>
     private static Stream SniffGzip(Stream stream)

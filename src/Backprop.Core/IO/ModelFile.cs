@@ -1,7 +1,3 @@
-using System.Buffers.Binary;
-using System.Runtime.InteropServices;
-using System.Security.Cryptography;
-using System.Text;
 using Backprop.NN;
 
 namespace Backprop.IO;
@@ -25,10 +21,14 @@ namespace Backprop.IO;
 ///         e·s   the elements, row-major, IEEE 754 little-endian (s = 4 or 8 bytes, e = product of dims)
 /// last    32    SHA-256 of every preceding byte
 /// </code>
-/// <para><see cref="Save(Module, string)"/> writes a temporary file in the target folder and then moves it over the target, so a
-/// crash never leaves a half-written model under the target name. <see cref="Load"/> reads the whole file and
-/// validates everything — magic, version, structure, checksum, then that the names, shapes and dtypes are
-/// exactly the model's — before writing any parameter, so on any error the model is untouched.</para>
+/// <para><see cref="Save(Module, string)"/> writes through <see cref="AtomicFile"/> (a temporary file in the target folder,
+/// then a move over the target), so a crash never leaves a half-written model under the target name, and the next
+/// save removes the temporary file a killed save left behind. Files are written and read as streams, with the
+/// checksum computed as they go: there is no 2 GiB limit on a file, and reading allocates only the tensors, after
+/// checking each declared size against the bytes the file holds. <see cref="Load"/> validates everything — magic,
+/// version, structure, checksum, then that the names, shapes and dtypes are exactly the model's — before writing
+/// any parameter, so on any error the model is untouched. A tensor too large for one .NET array (more than
+/// <see cref="Array.MaxLength"/> elements) is refused with a <see cref="ModelFileException"/>.</para>
 /// </remarks>
 public static class ModelFile
 {
@@ -38,8 +38,8 @@ public static class ModelFile
     /// <summary>The format version this library writes and reads.</summary>
     public const int Version = 1;
 
-    private const int ChecksumSize = 32, MaxNameBytes = 1024, MaxRank = 8;
-    private const byte Float32Code = 1, Float64Code = 2;
+    internal const int ChecksumSize = 32, MaxNameBytes = 1024, MaxRank = 8;
+    internal const byte Float32Code = 1, Float64Code = 2;
 
     /// <summary>Writes every parameter of <paramref name="model"/> (names from <see cref="Module.NamedParameters"/>) to <paramref name="path"/>, atomically.</summary>
     /// <exception cref="ModelFileException">The file could not be written.</exception>
@@ -58,67 +58,14 @@ public static class ModelFile
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("ModelFile: big-endian machines are not supported.");
         var list = tensors.ToList();
         string full = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(full) ?? ".";
-        string temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
-            {
-                void Write(ReadOnlySpan<byte> bytes)
-                {
-                    hash.AppendData(bytes);
-                    file.Write(bytes);
-                }
-                byte[] word = new byte[4];
-                void WriteInt(int value)
-                {
-                    BinaryPrimitives.WriteInt32LittleEndian(word, value);
-                    Write(word);
-                }
-
-                Write(Magic);
-                WriteInt(Version);
-                WriteInt(list.Count);
-                var seen = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var (name, tensor) in list)
-                {
-                    ArgumentNullException.ThrowIfNull(tensor);
-                    if (!seen.Add(name ?? ""))
-                        throw new ArgumentException($"ModelFile.Save: the name '{name}' appears twice; expected unique tensor names.");
-                    byte[] nameBytes = Encoding.UTF8.GetBytes(name ?? "");
-                    if (nameBytes.Length is 0 or > MaxNameBytes)
-                        throw new ArgumentException($"ModelFile.Save: tensor name '{name}' must be 1 to {MaxNameBytes} UTF-8 bytes.");
-                    if (tensor.Rank > MaxRank)
-                        throw new ArgumentException($"ModelFile.Save: tensor '{name}' has rank {tensor.Rank}; the format allows at most {MaxRank}.");
-                    WriteInt(nameBytes.Length);
-                    Write(nameBytes);
-                    Write([tensor.DType == DType.Float32 ? Float32Code : Float64Code]);
-                    WriteInt(tensor.Rank);
-                    foreach (int d in tensor.Shape) WriteInt(d);
-                    if (tensor.DType == DType.Float32) Write(MemoryMarshal.AsBytes<float>(tensor.AsSpan<float>()));
-                    else Write(MemoryMarshal.AsBytes<double>(tensor.AsSpan<double>()));
-                }
-                file.Write(hash.GetHashAndReset());
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
+            AtomicFile.Write(full, stream => ModelFileWriter.Write(stream, list));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            TryDelete(temp);
             throw new ModelFileException(full, $"ModelFile.Save: could not write '{full}': {e.Message}", e);
         }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
     /// <summary>Reads and validates a file, returning its tensors (new Float32/Float64 leaves) by name, in file order.</summary>
@@ -127,16 +74,15 @@ public static class ModelFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string full = Path.GetFullPath(path);
-        byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(full);
+            using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            return ModelFileReader.Read(stream, full);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is (IOException or UnauthorizedAccessException) and not ModelFileException)
         {
             throw new ModelFileException(full, $"ModelFile: cannot read '{full}': {e.Message}", e);
         }
-        return Parse(bytes, full);
     }
 
     /// <summary>
@@ -181,91 +127,5 @@ public static class ModelFile
             if (p.DType == DType.Float32) s.AsSpan<float>().CopyTo(p.AsSpan<float>());
             else s.AsSpan<double>().CopyTo(p.AsSpan<double>());
         }
-    }
-
-    private static IReadOnlyList<(string Name, Tensor Tensor)> Parse(byte[] bytes, string path)
-    {
-        if (bytes.Length < Magic.Length || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
-            throw new ModelFileException(path,
-                $"ModelFile: '{path}' is not a Backprop.NET model file: it does not start with the magic bytes \"BPNNPARM\" ({bytes.Length} bytes).");
-        int minimum = Magic.Length + 8 + ChecksumSize;
-        if (bytes.Length < minimum)
-            throw new ModelFileException(path, $"ModelFile: '{path}' is truncated: {bytes.Length} bytes, but even an empty model file has {minimum}.");
-        uint version = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8));
-        if (version != Version)
-            throw new ModelFileException(path, $"ModelFile: '{path}' has format version {version}; this library reads version {Version}.");
-
-        byte[] expected = SHA256.HashData(bytes.AsSpan(0, bytes.Length - ChecksumSize));
-        bool checksumOk = expected.AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - ChecksumSize));
-        List<(string, Tensor)> result;
-        try
-        {
-            result = ParseRecords(bytes.AsSpan(0, bytes.Length - ChecksumSize));
-        }
-        catch (FormatException e)
-        {
-            throw new ModelFileException(path,
-                checksumOk
-                    ? $"ModelFile: '{path}' is malformed: {e.Message}"
-                    : $"ModelFile: '{path}' is truncated or corrupted: {e.Message}, and its SHA-256 checksum does not match.", e);
-        }
-        if (!checksumOk)
-            throw new ModelFileException(path,
-                $"ModelFile: '{path}' is corrupted: its SHA-256 checksum does not match its contents ({bytes.Length} bytes).");
-        return result;
-    }
-
-    /// <summary>Reads the records after the header; throws <see cref="FormatException"/> naming the offset on any inconsistency.</summary>
-    private static List<(string, Tensor)> ParseRecords(ReadOnlySpan<byte> body)
-    {
-        int pos = Magic.Length + 4;
-        int ReadInt(ReadOnlySpan<byte> span, string what)
-        {
-            if (span.Length - pos < 4) throw new FormatException($"the {what} at offset {pos} runs past the end of the data ({span.Length} bytes)");
-            int v = BinaryPrimitives.ReadInt32LittleEndian(span[pos..]);
-            pos += 4;
-            return v;
-        }
-        int count = ReadInt(body, "tensor count");
-        if (count < 0 || count > (body.Length - pos) / 10 + 1)
-            throw new FormatException($"the tensor count {count} is impossible for {body.Length} bytes");
-        var result = new List<(string, Tensor)>(count);
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        for (int i = 0; i < count; i++)
-        {
-            int nameLength = ReadInt(body, $"name length of tensor {i}");
-            if (nameLength is < 1 or > MaxNameBytes) throw new FormatException($"tensor {i} has a name length of {nameLength} bytes at offset {pos - 4}; expected 1 to {MaxNameBytes}");
-            if (body.Length - pos < nameLength + 5) throw new FormatException($"tensor {i}'s header at offset {pos} runs past the end of the data ({body.Length} bytes)");
-            string name;
-            try { name = new UTF8Encoding(false, true).GetString(body.Slice(pos, nameLength)); }
-            catch (DecoderFallbackException) { throw new FormatException($"tensor {i}'s name at offset {pos} is not valid UTF-8"); }
-            pos += nameLength;
-            if (!names.Add(name)) throw new FormatException($"the name '{name}' appears twice");
-            byte code = body[pos++];
-            if (code is not (Float32Code or Float64Code)) throw new FormatException($"tensor '{name}' has dtype code {code} at offset {pos - 1}; expected 1 (float32) or 2 (float64)");
-            int rank = ReadInt(body, $"rank of '{name}'");
-            if (rank is < 0 or > MaxRank) throw new FormatException($"tensor '{name}' has rank {rank}; expected 0 to {MaxRank}");
-            var shape = new int[rank];
-            long elements = 1;
-            for (int d = 0; d < rank; d++)
-            {
-                shape[d] = ReadInt(body, $"dimension {d} of '{name}'");
-                if (shape[d] < 0) throw new FormatException($"tensor '{name}' has a negative dimension {shape[d]}");
-                elements *= shape[d];
-                if (elements > Array.MaxLength) throw new FormatException($"tensor '{name}' has too many elements");
-            }
-            int size = code == Float32Code ? 4 : 8;
-            long dataBytes = elements * size;
-            if (body.Length - pos < dataBytes)
-                throw new FormatException($"tensor '{name}' {Shapes.Format(shape)} needs {dataBytes} bytes of data at offset {pos} but only {body.Length - pos} remain");
-            ReadOnlySpan<byte> data = body.Slice(pos, (int)dataBytes);
-            Tensor t = code == Float32Code
-                ? Tensor.FromArray(MemoryMarshal.Cast<byte, float>(data), shape)
-                : Tensor.FromArray(MemoryMarshal.Cast<byte, double>(data), shape);
-            pos += (int)dataBytes;
-            result.Add((name, t));
-        }
-        if (pos != body.Length) throw new FormatException($"{body.Length - pos} unexpected bytes follow the last tensor at offset {pos}");
-        return result;
     }
 }

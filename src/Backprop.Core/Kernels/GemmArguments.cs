@@ -19,17 +19,20 @@ internal static class GemmArguments
     private static void Operand(string param, string name, string ldName, bool? transposed,
         int rows, int cols, int ld, int length, int m, int n, int k)
     {
-        long needed = rows == 0 || cols == 0 ? 0 : (long)(rows - 1) * ld + cols;
-        if (ld >= Math.Max(1, cols) && length >= needed) return;
+        // An operand with no elements (e.g. A of m×0 when k = 0) is never read, so any ld ≥ its column count will do.
+        bool empty = rows == 0 || cols == 0;
+        long needed = empty ? 0 : (long)(rows - 1) * ld + cols;
+        int minLd = empty ? cols : Math.Max(1, cols);
+        if (ld >= minLd && length >= needed) return;
 
         // Messages are built only on failure, so a valid call allocates nothing.
         string shape = $"m = {m}, n = {n}, k = {k}";
         string stored = transposed is bool t
             ? $"stored {name} is {rows}×{cols} (transpose{name} = {(t ? "true" : "false")})"
             : $"{name} is {rows}×{cols}";
-        if (ld < Math.Max(1, cols))
+        if (ld < minLd)
             throw new ArgumentException(
-                $"Gemm ({shape}): {stored}, so {ldName} must be at least {Math.Max(1, cols)}, but {ldName} = {ld}.", ldName);
+                $"Gemm ({shape}): {stored}, so {ldName} must be at least {minLd}, but {ldName} = {ld}.", ldName);
         throw new ArgumentException(
             $"Gemm ({shape}): {stored} with {ldName} = {ld} needs at least {needed} elements, but span {param} has {length}.", param);
     }

@@ -176,7 +176,7 @@ public static partial class Functional
     private static void Backward<T>(BackwardContext ctx, int rows, int inF, int outF, ActivationKind activation, bool hasBias)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (rows == 0 || outF == 0) return;
+        // Empty sizes (rows, in or out = 0) still run: every gradient is then created, with its shape, as PyTorch does.
         ReadOnlySpan<T> g = ctx.Upstream<T>();
         using var scratch = new Scratch<T>(activation == ActivationKind.None ? 0 : g.Length);
         ReadOnlySpan<T> delta = g;
@@ -186,9 +186,9 @@ public static partial class Functional
             delta = scratch.Span;
         }
         ReadOnlySpan<T> x = ctx.Input(0).Data<T>(), w = ctx.Input(1).Data<T>();
-        if (ctx.NeedsGrad(0) && inF > 0)    // ∂x += δ·W          [rows, out]·[out, in]
+        if (ctx.NeedsGrad(0))               // ∂x += δ·W          [rows, out]·[out, in]
             TypedGemm.Multiply<T>(false, false, rows, inF, outF, delta, outF, w, inF, T.One, ctx.Grad<T>(0), inF);
-        if (ctx.NeedsGrad(1) && inF > 0)    // ∂W += δᵀ·x         [out, rows]·[rows, in]
+        if (ctx.NeedsGrad(1))               // ∂W += δᵀ·x         [out, rows]·[rows, in]
             TypedGemm.Multiply<T>(true, false, outF, inF, rows, delta, outF, x, inF, T.One, ctx.Grad<T>(1), inF);
         if (hasBias && ctx.NeedsGrad(2))    // ∂b += Σ_rows δ
         {

@@ -17,19 +17,40 @@ internal static class Shapes
         return sb.Append(']').ToString();
     }
 
-    /// <summary>The product of the dimensions; throws on a negative dimension or an overflow.</summary>
-    public static int ElementCount(ReadOnlySpan<int> shape)
+    /// <summary>The product of the dimensions; throws on a negative dimension or a shape that is too large.</summary>
+    /// <remarks>The rule, the same whatever the order of the dimensions: every dimension is ≥ 0, and the product of
+    /// the non-zero dimensions is at most <see cref="Array.MaxLength"/>. So [0, 65536, 65536] is rejected like
+    /// [65536, 65536, 0] (PyTorch, with 64-bit sizes, accepts both), and no partial product of a valid shape —
+    /// strides, outer and inner counts — can overflow an <see cref="int"/>.</remarks>
+    public static int ElementCount(ReadOnlySpan<int> shape) => ElementCount("Tensor", shape);
+
+    /// <summary><see cref="ElementCount(ReadOnlySpan{int})"/> with <paramref name="op"/> named in the message.</summary>
+    public static int ElementCount(string op, ReadOnlySpan<int> shape)
     {
-        long count = 1;
+        string? problem = CheckShape(shape, out int count);
+        if (problem is not null)
+            throw new ArgumentException($"{op}: the shape {Format(shape.ToArray())} {problem}.", nameof(shape));
+        return count;
+    }
+
+    /// <summary>Null and the element count when <paramref name="shape"/> is valid (see
+    /// <see cref="ElementCount(ReadOnlySpan{int})"/>); otherwise what is wrong, as a phrase after "the shape [..]".</summary>
+    public static string? CheckShape(ReadOnlySpan<int> shape, out int count)
+    {
+        count = 0;
+        long nonZero = 1;
+        bool empty = false;
         foreach (int d in shape)
         {
-            if (d < 0)
-                throw new ArgumentException($"Tensor: the shape {Format(shape.ToArray())} has a negative dimension; expected sizes ≥ 0.", nameof(shape));
-            count *= d;
-            if (count > Array.MaxLength)
-                throw new ArgumentException($"Tensor: the shape {Format(shape.ToArray())} has more than {Array.MaxLength} elements.", nameof(shape));
+            if (d < 0) return "has a negative dimension; expected sizes ≥ 0";
+            if (d == 0) { empty = true; continue; }
+            nonZero *= d; // ≤ Array.MaxLength · int.MaxValue: no long overflow
+            if (nonZero > Array.MaxLength)
+                return $"is too large: the product of its non-zero dimensions exceeds {Array.MaxLength}; " +
+                       "expected at most that many (zero-size shapes included, so the rule does not depend on the order of the dimensions)";
         }
-        return (int)count;
+        count = empty ? 0 : (int)nonZero;
+        return null;
     }
 
     /// <summary>Maps a possibly negative axis (−1 = last) into [0, rank); throws naming the op and the shape.</summary>

@@ -11,6 +11,9 @@ namespace Backprop.Interactive.Charts;
 /// </summary>
 public sealed class DecisionBoundary : HtmlView
 {
+    /// <summary>The most data points drawn (evenly spread over the data set); the caption says when some are not.</summary>
+    public const int MaxDrawnPoints = 5000;
+
     private static readonly string[] Palette = ["#2563eb", "#ea580c", "#16a34a", "#9333ea", "#dc2626", "#0891b2", "#ca8a04", "#db2777"];
 
     private readonly ClassificationData _data;
@@ -144,7 +147,8 @@ public sealed class DecisionBoundary : HtmlView
             }
         }
         sb.Append("</g>");
-        for (int i = 0; i < _data.Count; i++)
+        int stride = PointStride;
+        for (int i = 0; i < _data.Count; i += stride)
         {
             double[] p = _data.Features[i];
             bool wrong = _predicted[i] != _data.Labels[i];
@@ -153,6 +157,8 @@ public sealed class DecisionBoundary : HtmlView
         sb.Append($"<rect x=\"{HtmlText.Px(margin)}\" y=\"{HtmlText.Px(margin)}\" width=\"{HtmlText.Px(size)}\" height=\"{HtmlText.Px(size)}\" fill=\"none\" stroke=\"#94a3b8\"/>");
         w.Write(sb.Append("</svg></div>").ToString());
     }
+
+    private int PointStride => Math.Max(1, (_data.Count + MaxDrawnPoints - 1) / MaxDrawnPoints);
 
     private static string Tint(string colour, double strength)
     {
@@ -166,5 +172,6 @@ public sealed class DecisionBoundary : HtmlView
 
     /// <inheritdoc/>
     public override string ToText() =>
-        $"Decision boundary on {_data.Count} points ({_data.ClassCount} classes): accuracy {Accuracy:P1}; misclassified points have a red ring.";
+        $"Decision boundary on {_data.Count} points ({_data.ClassCount} classes): accuracy {Accuracy:P1}; misclassified points have a red ring." +
+        (PointStride > 1 ? $" Every {PointStride}th point is drawn ({(_data.Count + PointStride - 1) / PointStride:N0} of {_data.Count:N0})." : "");
 }

@@ -29,9 +29,26 @@ public sealed record Series(string Name, double[] X, double[] Y, string Colour, 
 /// markers for non-finite values (a red × on the top edge) instead of a broken line.</summary>
 public static class LineChart
 {
-    /// <summary>Writes the chart as an &lt;svg&gt; element.</summary>
+    /// <summary>The most points drawn per line: a longer series is thinned to every k-th point (and its last).</summary>
+    public const int MaxPointsPerSeries = 2000;
+
+    /// <summary>The most non-finite values marked with a × (all are counted).</summary>
+    public const int MaxMarkedNonFinite = 100;
+
+    /// <summary>The most lines drawn (and listed in the legend); the chart says how many were left out.</summary>
+    public const int MaxSeries = 12;
+
+    private const int MaxNameChars = 40;
+
+    /// <summary>Writes the chart as an &lt;svg&gt; element. Its size is bounded: at most <see cref="MaxSeries"/> lines of at
+    /// most <see cref="MaxPointsPerSeries"/> points, names clipped, and a note saying what was thinned or left out.</summary>
     public static string Svg(IReadOnlyList<Series> series, string xLabel, string yLabel, bool logY = false, double width = 640, double height = 260)
     {
+        ArgumentNullException.ThrowIfNull(series);
+        int omittedSeries = Math.Max(0, series.Count - MaxSeries);
+        if (omittedSeries > 0) series = series.Take(MaxSeries).ToArray();
+        xLabel = HtmlText.Clip(xLabel ?? "", MaxNameChars);
+        yLabel = HtmlText.Clip(yLabel ?? "", MaxNameChars);
         const double left = 62, right = 16, top = 26, bottom = 40;
         double pw = width - left - right, ph = height - top - bottom;
         double xmin = double.PositiveInfinity, xmax = double.NegativeInfinity, ymin = double.PositiveInfinity, ymax = double.NegativeInfinity;
@@ -73,20 +90,25 @@ public static class LineChart
         sb.Append($"<text x=\"{HtmlText.Px(left + pw / 2)}\" y=\"{HtmlText.Px(height - 6)}\" text-anchor=\"middle\" fill=\"#334155\">{HtmlText.Escape(xLabel)}</text>");
         sb.Append($"<text transform=\"translate(14 {HtmlText.Px(top + ph / 2)}) rotate(-90)\" text-anchor=\"middle\" fill=\"#334155\">{HtmlText.Escape(yLabel + (logY ? " (log scale)" : ""))}</text>");
 
-        int nonFinite = 0;
+        int nonFinite = 0, marked = 0;
+        bool thinned = false;
         foreach (Series s in series)
         {
+            string name = HtmlText.Escape(HtmlText.Clip(s.Name, MaxNameChars));
+            foreach (double y in s.Y) if (!double.IsFinite(y) || (logY && y <= 0)) nonFinite++;
+            int stride = Math.Max(1, (s.X.Length + MaxPointsPerSeries - 1) / MaxPointsPerSeries);
+            thinned |= stride > 1;
             var path = new StringBuilder();
             bool pen = false;
-            for (int i = 0; i < s.X.Length; i++)
+            for (int i = 0; i < s.X.Length; i = NextPoint(i, stride, s.X.Length))
             {
                 double y = s.Y[i];
                 if (!double.IsFinite(y) || (logY && y <= 0))
                 {
                     pen = false;
-                    nonFinite++;
+                    if (marked++ >= MaxMarkedNonFinite) continue;
                     double x = Sx(s.X[i]);
-                    sb.Append($"<text x=\"{HtmlText.Px(x)}\" y=\"{HtmlText.Px(top + 10)}\" text-anchor=\"middle\" fill=\"#dc2626\" font-weight=\"700\"><title>{HtmlText.Escape(s.Name)} at {HtmlText.Number(s.X[i])}: {HtmlText.Number(y)}</title>×</text>");
+                    sb.Append($"<text x=\"{HtmlText.Px(x)}\" y=\"{HtmlText.Px(top + 10)}\" text-anchor=\"middle\" fill=\"#dc2626\" font-weight=\"700\"><title>{name} at {HtmlText.Number(s.X[i])}: {HtmlText.Number(y)}</title>×</text>");
                     continue;
                 }
                 path.Append(pen ? 'L' : 'M').Append(HtmlText.Px(Sx(s.X[i]))).Append(',').Append(HtmlText.Px(Sy(y)));
@@ -95,22 +117,31 @@ public static class LineChart
             if (path.Length > 0)
                 sb.Append($"<path d=\"{path}\" fill=\"none\" stroke=\"{s.Colour}\" stroke-width=\"{HtmlText.Px(s.Width)}\" stroke-opacity=\"{HtmlText.Px(s.Opacity)}\" stroke-linejoin=\"round\"/>");
             if (s.Markers)
-                for (int i = 0; i < s.X.Length; i++)
+                for (int i = 0; i < s.X.Length; i = NextPoint(i, stride, s.X.Length))
                     if (double.IsFinite(s.Y[i]) && !(logY && s.Y[i] <= 0))
-                        sb.Append($"<circle cx=\"{HtmlText.Px(Sx(s.X[i]))}\" cy=\"{HtmlText.Px(Sy(s.Y[i]))}\" r=\"3\" fill=\"{s.Colour}\"><title>{HtmlText.Escape(s.Name)}: {HtmlText.Number(s.Y[i], 6)}</title></circle>");
+                        sb.Append($"<circle cx=\"{HtmlText.Px(Sx(s.X[i]))}\" cy=\"{HtmlText.Px(Sy(s.Y[i]))}\" r=\"3\" fill=\"{s.Colour}\"><title>{name}: {HtmlText.Number(s.Y[i], 6)}</title></circle>");
         }
         // Legend.
         double lx = left + 8;
         foreach (Series s in series)
         {
-            sb.Append($"<rect x=\"{HtmlText.Px(lx)}\" y=\"8\" width=\"14\" height=\"4\" fill=\"{s.Colour}\"/><text x=\"{HtmlText.Px(lx + 18)}\" y=\"14\" fill=\"#334155\">{HtmlText.Escape(s.Name)}</text>");
-            lx += 28 + s.Name.Length * 6.2;
+            string name = HtmlText.Clip(s.Name, MaxNameChars);
+            sb.Append($"<rect x=\"{HtmlText.Px(lx)}\" y=\"8\" width=\"14\" height=\"4\" fill=\"{s.Colour}\"/><text x=\"{HtmlText.Px(lx + 18)}\" y=\"14\" fill=\"#334155\">{HtmlText.Escape(name)}</text>");
+            lx += 28 + name.Length * 6.2;
         }
         if (nonFinite > 0)
-            sb.Append($"<text x=\"{HtmlText.Px(left + pw)}\" y=\"14\" text-anchor=\"end\" fill=\"#dc2626\">{nonFinite} non-finite value(s) marked ×</text>");
+            sb.Append($"<text x=\"{HtmlText.Px(left + pw)}\" y=\"14\" text-anchor=\"end\" fill=\"#dc2626\">{nonFinite} non-finite value(s) marked ×{(marked > MaxMarkedNonFinite ? $" (the first {MaxMarkedNonFinite} shown)" : "")}</text>");
+        if (thinned || omittedSeries > 0)
+            sb.Append($"<text x=\"{HtmlText.Px(left + pw)}\" y=\"{HtmlText.Px(height - 6)}\" text-anchor=\"end\" fill=\"#64748b\">")
+              .Append(thinned ? $"lines thinned to at most {MaxPointsPerSeries:N0} points" : "")
+              .Append(thinned && omittedSeries > 0 ? "; " : "")
+              .Append(omittedSeries > 0 ? $"{omittedSeries:N0} more line(s) not drawn" : "").Append("</text>");
         sb.Append("</svg>");
         return sb.ToString();
     }
+
+    /// <summary>The next index drawn: every <paramref name="stride"/>-th point, and always the last one.</summary>
+    private static int NextPoint(int i, int stride, int count) => i == count - 1 ? count : Math.Min(i + stride, count - 1);
 
     /// <summary>Returns <paramref name="colour"/> if it is a hex colour (#rgb, #rrggbb, #rrggbbaa), else throws:
     /// colours go into SVG attributes, so nothing else may pass.</summary>
@@ -131,10 +162,12 @@ public static class LineChart
             yield return Math.Abs(t) < step * 1e-9 ? 0 : t;
     }
 
-    /// <summary>A small inline trend line (no axes) of the last values.</summary>
+    /// <summary>A small inline trend line (no axes) of the last values (thinned to at most <see cref="MaxPointsPerSeries"/> points).</summary>
     public static string Sparkline(IReadOnlyList<double> values, double width = 160, double height = 32, string colour = "#2563eb")
     {
+        ArgumentNullException.ThrowIfNull(values);
         colour = CheckColour(colour);
+        int stride = Math.Max(1, (values.Count + MaxPointsPerSeries - 1) / MaxPointsPerSeries);
         var finite = values.Where(double.IsFinite).ToArray();
         var sb = new StringBuilder($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{HtmlText.Px(width)}\" height=\"{HtmlText.Px(height)}\" viewBox=\"0 0 {HtmlText.Px(width)} {HtmlText.Px(height)}\">");
         if (finite.Length >= 2)
@@ -143,7 +176,7 @@ public static class LineChart
             if (hi == lo) hi = lo + 1;
             var path = new StringBuilder();
             bool pen = false;
-            for (int i = 0; i < values.Count; i++)
+            for (int i = 0; i < values.Count; i = NextPoint(i, stride, values.Count))
             {
                 if (!double.IsFinite(values[i])) { pen = false; continue; }
                 double x = 2 + (width - 4) * i / Math.Max(1, values.Count - 1), y = 2 + (height - 4) * (1 - (values[i] - lo) / (hi - lo));

@@ -28,6 +28,9 @@ public sealed class BackwardTrace : HtmlView
     /// <summary>Steps beyond this are counted, not listed.</summary>
     public const int DefaultMaxSteps = 200;
 
+    /// <summary>Parents listed per step (and leaves listed in the result); the rest are counted.</summary>
+    public const int MaxListedParents = 12;
+
     private readonly int _totalSteps;
 
     /// <summary>Traces backpropagation from <paramref name="output"/>.</summary>
@@ -52,16 +55,17 @@ public sealed class BackwardTrace : HtmlView
                 if (!v.IsConstant) leaves.Add((v.DisplayName, g[i]));
                 continue;
             }
-            var contributions = new List<TraceContribution>(v.ParentCount);
+            bool listed = steps.Count < maxSteps; // steps past the limit are only propagated, not recorded
+            var contributions = listed ? new List<TraceContribution>(v.ParentCount) : null;
             for (int k = 0; k < v.ParentCount; k++)
             {
                 Value p = v.GetParent(k);
                 double local = v.GetLocalGradient(k), c = local * g[i];
                 g[index[p]] += c;
-                contributions.Add(new TraceContribution(p.DisplayName, local, c));
+                contributions?.Add(new TraceContribution(p.DisplayName, local, c));
             }
             total++;
-            if (steps.Count < maxSteps) steps.Add(new TraceStep(total, v.DisplayName, v.Op, g[i], contributions));
+            if (listed) steps.Add(new TraceStep(total, v.DisplayName, v.Op, g[i], contributions!));
         }
         _totalSteps = total;
         Steps = steps;
@@ -79,30 +83,37 @@ public sealed class BackwardTrace : HtmlView
     public IReadOnlyList<(string Name, double Grad)> LeafGradients { get; }
 
     /// <inheritdoc/>
-    protected override string Title => $"Backward pass of {OutputName}";
+    protected override string Title => $"Backward pass of {HtmlText.Short(OutputName)}";
 
     /// <inheritdoc/>
     public override void WriteHtml(TextWriter w)
     {
         var sb = new StringBuilder("<div class=\"bp-view bp-trace\">").Append(TableWriter.Styles);
-        sb.Append("<div class=\"bp-caption\">Backward pass from ").Append(HtmlText.Escape(OutputName))
-          .Append(" (seed ∂").Append(HtmlText.Escape(OutputName)).Append("/∂").Append(HtmlText.Escape(OutputName))
+        string output = HtmlText.Escape(HtmlText.Short(OutputName));
+        sb.Append("<div class=\"bp-caption\">Backward pass from ").Append(output)
+          .Append(" (seed ∂").Append(output).Append("/∂").Append(output)
           .Append(" = 1): each node, once all its sub-gradients have arrived, passes local × incoming to each parent.</div>");
         sb.Append("<table class=\"bp-table\">").Append(TableWriter.Header("step", "!node", "!op", "incoming grad", "!to parent", "local ∂node/∂parent", "passed back")).Append("<tbody>");
         foreach (TraceStep s in Steps)
         {
-            for (int k = 0; k < Math.Max(1, s.Contributions.Count); k++)
+            int listed = Math.Min(s.Contributions.Count, MaxListedParents);
+            int hidden = s.Contributions.Count - listed;
+            int rows = Math.Max(1, listed + (hidden > 0 ? 1 : 0));
+            for (int k = 0; k < rows; k++)
             {
                 sb.Append("<tr>");
                 if (k == 0)
                 {
-                    string span = s.Contributions.Count > 1 ? $" rowspan=\"{s.Contributions.Count}\"" : "";
+                    string span = rows > 1 ? $" rowspan=\"{rows}\"" : "";
                     sb.Append($"<td class=\"bp-l\"{span}>").Append(s.Step).Append("</td>")
-                      .Append($"<td class=\"bp-l\"{span}>").Append(HtmlText.Escape(s.Node)).Append("</td>")
-                      .Append($"<td class=\"bp-l\"{span}>").Append(HtmlText.Escape(s.Op)).Append("</td>")
+                      .Append($"<td class=\"bp-l\"{span}>").Append(HtmlText.Escape(HtmlText.Short(s.Node))).Append("</td>")
+                      .Append($"<td class=\"bp-l\"{span}>").Append(HtmlText.Escape(HtmlText.Short(s.Op))).Append("</td>")
                       .Append(TableWriter.NumberCell(s.Incoming).Insert(3, span));
                 }
                 if (s.Contributions.Count == 0) sb.Append("<td></td><td></td><td></td>");
+                else if (k == listed)
+                    sb.Append("<td class=\"bp-l bp-note\" colspan=\"3\">… ").Append(hidden.ToString("N0")).Append(" more parents (")
+                      .Append(HtmlText.Escape(HtmlText.ShowingNote(listed, s.Contributions.Count, "parents"))).Append(")</td>");
                 else
                 {
                     TraceContribution c = s.Contributions[k];
@@ -112,15 +123,16 @@ public sealed class BackwardTrace : HtmlView
             }
         }
         sb.Append("</tbody></table>");
-        if (_totalSteps > Steps.Count)
-            sb.Append("<div class=\"bp-note\">Showing the first ").Append(Steps.Count).Append(" of ").Append(_totalSteps.ToString("N0")).Append(" steps.</div>");
+        if (_totalSteps > Steps.Count) sb.Append(TableWriter.Note(Steps.Count, _totalSteps, "steps", "the first ones"));
         if (LeafGradients.Count > 0)
         {
             sb.Append("<div class=\"bp-caption\" style=\"margin-top:8px\">Result at the leaves:</div><table class=\"bp-table\">")
               .Append(TableWriter.Header("leaf", "grad")).Append("<tbody>");
-            foreach (var (name, grad) in LeafGradients.Take(DefaultMaxSteps))
-                sb.Append("<tr>").Append(TableWriter.TextCell(name)).Append(TableWriter.NumberCell(grad)).Append("</tr>");
+            int shown = Math.Min(LeafGradients.Count, DefaultMaxSteps);
+            for (int i = 0; i < shown; i++)
+                sb.Append("<tr>").Append(TableWriter.TextCell(LeafGradients[i].Name)).Append(TableWriter.NumberCell(LeafGradients[i].Grad)).Append("</tr>");
             sb.Append("</tbody></table>");
+            if (LeafGradients.Count > shown) sb.Append(TableWriter.Note(shown, LeafGradients.Count, "leaves", "in forward order"));
         }
         sb.Append("</div>");
         w.Write(sb.ToString());
@@ -129,10 +141,11 @@ public sealed class BackwardTrace : HtmlView
     /// <inheritdoc/>
     public override string ToText()
     {
-        var sb = new StringBuilder($"Backward pass from {OutputName}:\n");
+        var sb = new StringBuilder($"Backward pass from {HtmlText.Short(OutputName)}:\n");
         foreach (TraceStep s in Steps)
-            sb.AppendLine($"  {s.Step}. {s.Node} ({s.Op}) grad {HtmlText.Number(s.Incoming, 6)} → " +
-                          string.Join(", ", s.Contributions.Select(c => $"{c.Parent} += {HtmlText.Number(c.Local, 6)}·{HtmlText.Number(s.Incoming, 6)} = {HtmlText.Number(c.Contribution, 6)}")));
+            sb.AppendLine($"  {s.Step}. {HtmlText.Short(s.Node)} ({HtmlText.Short(s.Op)}) grad {HtmlText.Number(s.Incoming, 6)} → " +
+                          string.Join(", ", s.Contributions.Take(MaxListedParents).Select(c => $"{HtmlText.Short(c.Parent)} += {HtmlText.Number(c.Local, 6)}·{HtmlText.Number(s.Incoming, 6)} = {HtmlText.Number(c.Contribution, 6)}")) +
+                          (s.Contributions.Count > MaxListedParents ? $", … {s.Contributions.Count - MaxListedParents} more" : ""));
         if (_totalSteps > Steps.Count) sb.AppendLine($"  … {_totalSteps - Steps.Count} more steps");
         return sb.ToString().TrimEnd();
     }

@@ -29,6 +29,9 @@ public sealed class ChainRulePaths : HtmlView
     /// <summary>Paths beyond this are counted and summed, not listed.</summary>
     public const int DefaultMaxPaths = 64;
 
+    /// <summary>The most paths the HTML lists, whatever maxPaths is: the rest are counted (and are in the sum).</summary>
+    public const int MaxRenderedPaths = 500;
+
     /// <summary>Enumerates the paths from <paramref name="parameter"/> to <paramref name="output"/>.</summary>
     public ChainRulePaths(Value output, Value parameter, bool foldUnlabelled = true, int maxPaths = DefaultMaxPaths)
     {
@@ -132,40 +135,59 @@ public sealed class ChainRulePaths : HtmlView
     public bool Agrees => Math.Abs(PathSum - BackpropGradient) <= 1e-9 * Math.Max(1, Math.Abs(PathSum));
 
     /// <inheritdoc/>
-    protected override string Title => $"Chain rule: ∂{OutputName}/∂{ParameterName}";
+    protected override string Title => $"Chain rule: ∂{HtmlText.Short(OutputName)}/∂{HtmlText.Short(ParameterName)}";
 
     /// <inheritdoc/>
     public override void WriteHtml(TextWriter w)
     {
         var sb = new StringBuilder("<div class=\"bp-view bp-paths\">").Append(TableWriter.Styles);
-        sb.Append("<div class=\"bp-caption\">∂").Append(HtmlText.Escape(OutputName)).Append("/∂").Append(HtmlText.Escape(ParameterName))
+        sb.Append("<div class=\"bp-caption\">∂").Append(HtmlText.Escape(HtmlText.Short(OutputName))).Append("/∂").Append(HtmlText.Escape(HtmlText.Short(ParameterName)))
           .Append(" as a sum over ").Append(PathCount.ToString("N0")).Append(PathCount == 1 ? " path" : " paths")
           .Append(": each path multiplies the local derivatives along it.</div>");
         sb.Append("<table class=\"bp-table\">").Append(TableWriter.Header("#", "!path", "!factors", "product")).Append("<tbody>");
-        for (int p = 0; p < Paths.Count; p++)
+        int shown = Math.Min(Paths.Count, MaxRenderedPaths);
+        for (int p = 0; p < shown; p++)
         {
             ChainPath path = Paths[p];
-            string factors = string.Join(" · ", path.Factors.Select(f => $"∂{f.To}/∂{f.From} = {HtmlText.Number(f.Value, 6)}"));
-            sb.Append("<tr><td class=\"bp-l\">").Append(p + 1).Append("</td>").Append(TableWriter.TextCell(string.Join(" → ", path.Nodes)))
-              .Append(TableWriter.TextCell(factors)).Append(TableWriter.NumberCell(path.Product)).Append("</tr>");
+            sb.Append("<tr><td class=\"bp-l\">").Append(p + 1).Append("</td>").Append(TableWriter.TextCell(PathText(path)))
+              .Append(TableWriter.TextCell(FactorsText(path))).Append(TableWriter.NumberCell(path.Product)).Append("</tr>");
         }
-        if (PathCount > Paths.Count)
-            sb.Append("<tr><td class=\"bp-l\">…</td><td class=\"bp-l\" colspan=\"2\">").Append((PathCount - Paths.Count).ToString("N0"))
+        if (PathCount > shown)
+            sb.Append("<tr><td class=\"bp-l\">…</td><td class=\"bp-l\" colspan=\"2\">").Append((PathCount - shown).ToString("N0"))
               .Append(" more paths (included in the sum)</td><td></td></tr>");
         sb.Append("<tr><th class=\"bp-l\" colspan=\"3\">sum over paths</th>").Append(TableWriter.NumberCell(PathSum)).Append("</tr>");
-        sb.Append("<tr><th class=\"bp-l\" colspan=\"3\">backprop: ").Append(HtmlText.Escape(ParameterName)).Append(".Grad ")
+        sb.Append("<tr><th class=\"bp-l\" colspan=\"3\">backprop: ").Append(HtmlText.Escape(HtmlText.Short(ParameterName))).Append(".Grad ")
           .Append(Agrees ? "<span class=\"bp-ok\">= sum ✓</span>" : "<span class=\"bp-bad\">≠ sum (was Backward run once, after ZeroGrad?)</span>")
           .Append("</th>").Append(TableWriter.NumberCell(BackpropGradient)).Append("</tr>");
         sb.Append("</tbody></table></div>");
         w.Write(sb.ToString());
     }
 
+    /// <summary>"w → h₁ → J", at most <see cref="HtmlText.MaxTextChars"/> characters (a path can be very long).</summary>
+    private static string PathText(ChainPath path) => HtmlText.Short(JoinShort(path.Nodes.Select(HtmlText.Short), " → "));
+
+    private static string FactorsText(ChainPath path) =>
+        HtmlText.Short(JoinShort(path.Factors.Select(f => $"∂{HtmlText.Short(f.To)}/∂{HtmlText.Short(f.From)} = {HtmlText.Number(f.Value, 6)}"), " · "));
+
+    /// <summary>Joins parts until the text is longer than <see cref="HtmlText.MaxTextChars"/> (the caller clips it).</summary>
+    private static string JoinShort(IEnumerable<string> parts, string separator)
+    {
+        var sb = new StringBuilder();
+        foreach (string part in parts)
+        {
+            if (sb.Length > 0) sb.Append(separator);
+            sb.Append(part);
+            if (sb.Length > HtmlText.MaxTextChars) break;
+        }
+        return sb.ToString();
+    }
+
     /// <inheritdoc/>
     public override string ToText()
     {
-        var sb = new StringBuilder($"∂{OutputName}/∂{ParameterName} over {PathCount:N0} path(s):\n");
-        foreach (ChainPath path in Paths)
-            sb.AppendLine($"  {string.Join(" → ", path.Nodes)}: {string.Join(" · ", path.Factors.Select(f => HtmlText.Number(f.Value, 6)))} = {HtmlText.Number(path.Product, 6)}");
+        var sb = new StringBuilder($"∂{HtmlText.Short(OutputName)}/∂{HtmlText.Short(ParameterName)} over {PathCount:N0} path(s):\n");
+        foreach (ChainPath path in Paths.Take(MaxRenderedPaths))
+            sb.AppendLine($"  {PathText(path)}: {HtmlText.Short(string.Join(" · ", path.Factors.Select(f => HtmlText.Number(f.Value, 6))))} = {HtmlText.Number(path.Product, 6)}");
         sb.Append($"  sum = {HtmlText.Number(PathSum, 10)}; backprop grad = {HtmlText.Number(BackpropGradient, 10)} {(Agrees ? "✓" : "✗")}");
         return sb.ToString();
     }

@@ -71,7 +71,11 @@ public sealed record GraphOptions
     /// <summary>The default node budget: larger graphs collapse to the nodes nearest the output.</summary>
     public const int DefaultMaxNodes = 150;
 
-    /// <summary>At most this many nodes are drawn (the ones nearest the output); the rest are counted.</summary>
+    /// <summary>The most nodes any drawing has, whatever <see cref="MaxNodes"/> says (the size of the page stays bounded).</summary>
+    public const int MaxDrawableNodes = 5000;
+
+    /// <summary>At most this many nodes are drawn (the ones nearest the output; never more than
+    /// <see cref="MaxDrawableNodes"/>); the rest are counted.</summary>
     public int MaxNodes { get; init; } = DefaultMaxNodes;
 
     /// <summary>If set, draw the nodes at most this many edges away from the output (still within <see cref="MaxNodes"/>).</summary>
@@ -81,5 +85,5 @@ public sealed record GraphOptions
     public bool EdgeLabels { get; init; } = true;
 
     /// <summary>Draw everything (up to 5,000 nodes, beyond which a drawing is not readable anyway).</summary>
-    public static GraphOptions Full => new() { MaxNodes = 5000 };
+    public static GraphOptions Full => new() { MaxNodes = MaxDrawableNodes };
 }

@@ -12,12 +12,16 @@ public sealed class GraphView : HtmlView
 {
     internal const double NodeWidth = 156, BaseHeight = 54, PortSpacing = 16, LabelGap = 96, PlainGap = 48;
     internal const double LabelCharWidth = 6.2, LabelHeight = 11;
-    private const int MaxLabelChars = 12;
+    private const int MaxLabelChars = 12, MaxTitleChars = 40, MaxTooltipChars = 400, MaxSummaryChars = 600;
 
     /// <summary>Draws <paramref name="model"/>.</summary>
     public GraphView(GraphModel model, GraphOptions? options = null)
     {
         Model = model ?? throw new ArgumentNullException(nameof(model));
+        if (model.Nodes.Count > GraphOptions.MaxDrawableNodes)
+            throw new ArgumentException(
+                $"GraphView: the model has {model.Nodes.Count:N0} nodes; expected at most {GraphOptions.MaxDrawableNodes:N0} (a larger drawing is unreadable " +
+                "and huge). ValueGraph.Build and TensorGraph.Build collapse large graphs to the nodes nearest the output.", nameof(model));
         Options = options ?? new GraphOptions();
         var sizes = new (double, double)[model.Nodes.Count];
         var indegree = new int[model.Nodes.Count];
@@ -56,7 +60,7 @@ public sealed class GraphView : HtmlView
         w.Write("<div class=\"bp-view bp-graph\">");
         w.Write(Styles);
         w.Write("<div class=\"bp-caption\">");
-        w.Write(HtmlText.Escape(Model.Summary));
+        w.Write(HtmlText.Escape(HtmlText.Clip(Model.Summary, MaxSummaryChars)));
         w.Write("</div>");
         WriteLegend(w);
         WriteSvg(w);
@@ -116,8 +120,9 @@ public sealed class GraphView : HtmlView
                 var end = Layout.Routes[e][^1];
                 GraphEdge edge = Model.Edges[e];
                 sb.Append("<text x=\"").Append(HtmlText.Px(end.X - 5)).Append("\" y=\"").Append(HtmlText.Px(end.Y - 3)).Append("\"><title>∂")
-                  .Append(HtmlText.Escape(Model.Nodes[edge.To].Title)).Append("/∂").Append(HtmlText.Escape(Model.Nodes[edge.From].Title)).Append(" = ")
-                  .Append(HtmlText.Escape(edge.Label)).Append("</title>").Append(HtmlText.Escape(EdgeLabelText(edge))).Append("</text>");
+                  .Append(HtmlText.Escape(HtmlText.Clip(Model.Nodes[edge.To].Title, MaxTitleChars))).Append("/∂")
+                  .Append(HtmlText.Escape(HtmlText.Clip(Model.Nodes[edge.From].Title, MaxTitleChars))).Append(" = ")
+                  .Append(HtmlText.Escape(HtmlText.Clip(edge.Label, MaxTitleChars))).Append("</title>").Append(HtmlText.Escape(EdgeLabelText(edge))).Append("</text>");
             }
             sb.Append("</g>");
         }
@@ -150,7 +155,7 @@ public sealed class GraphView : HtmlView
         string fill = KindFill[node.Kind];
         string stripe = node.GradKnown ? HtmlText.Diverging(node.Grad, scale) : "#e2e8f0";
         string stroke = node.Kind == NodeKind.Output ? "#16a34a" : node.Kind == NodeKind.Parameter ? "#d97706" : "#64748b";
-        sb.Append("<g class=\"bp-node\"><title>").Append(HtmlText.Escape(node.Tooltip)).Append("</title>");
+        sb.Append("<g class=\"bp-node\"><title>").Append(HtmlText.Escape(HtmlText.Clip(node.Tooltip, MaxTooltipChars))).Append("</title>");
         sb.Append("<rect x=\"").Append(HtmlText.Px(box.X)).Append("\" y=\"").Append(HtmlText.Px(box.Y)).Append("\" width=\"").Append(HtmlText.Px(box.Width))
           .Append("\" height=\"").Append(HtmlText.Px(box.Height)).Append("\" rx=\"6\" fill=\"").Append(fill).Append("\" stroke=\"").Append(stroke)
           .Append(node.HiddenInputs > 0 ? "\" stroke-dasharray=\"4 3" : "").Append("\"/>"); // dashed: some inputs are not drawn
@@ -168,5 +173,5 @@ public sealed class GraphView : HtmlView
     }
 
     /// <inheritdoc/>
-    public override string ToText() => "Computation graph — " + Model.Summary;
+    public override string ToText() => "Computation graph — " + HtmlText.Clip(Model.Summary, MaxSummaryChars);
 }

@@ -39,7 +39,7 @@ public static class TensorGraph
             }
         }
         int ops = order.Count(t => !t.IsLeaf);
-        string summary = $"{order.Count:N0} tensors: {order.Count - ops:N0} leaves, {ops:N0} operations; output {output.DisplayName} {Shape(output)}";
+        string summary = $"{order.Count:N0} tensors: {order.Count - ops:N0} leaves, {ops:N0} operations; output {HtmlText.Short(output.DisplayName)} {Shape(output)}";
         if (output.ElementCount == 1) summary += $" = {HtmlText.Number(output.Item())}";
         summary += nodes.Count < order.Count
             ? $". Showing the {nodes.Count:N0} tensors within {depth} steps of the output; pass GraphOptions {{ MaxNodes = …, Depth = … }} to draw more."
@@ -47,8 +47,16 @@ public static class TensorGraph
         return new GraphModel(nodes, edges, order.Count, summary);
     }
 
-    /// <summary>"[2, 3]", or "scalar".</summary>
-    public static string Shape(Tensor t) => t.Rank == 0 ? "scalar" : "[" + string.Join(", ", t.Shape) + "]";
+    /// <summary>"[2, 3]", or "scalar"; a shape of rank above 12 shows its first 8 and last 2 sizes and its rank.</summary>
+    public static string Shape(Tensor t)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        if (t.Rank == 0) return "scalar";
+        if (t.Rank <= MaxShownRank) return "[" + string.Join(", ", t.Shape) + "]";
+        return $"[{string.Join(", ", t.Shape.Take(8))}, …, {t.Shape[^2]}, {t.Shape[^1]}] (rank {t.Rank:N0})";
+    }
+
+    private const int MaxShownRank = 12;
 
     private static GraphNode Node(Tensor t, bool isOutput, int hidden)
     {
@@ -70,7 +78,7 @@ public static class TensorGraph
             gradColour = gs.SignedMaxAbs;
             gradText = g.ElementCount == 1 ? $"grad {HtmlText.Number(gradColour)}" : $"grad max|g| {HtmlText.Number(Math.Abs(gs.SignedMaxAbs), 3)}";
         }
-        string tooltip = $"{t.DisplayName}\nop: {(t.IsLeaf ? "(leaf)" : t.Op)}\nshape: {Shape(t)} {t.DType}\nvalues: {stats}" +
+        string tooltip = $"{HtmlText.Short(t.DisplayName)}\nop: {(t.IsLeaf ? "(leaf)" : t.Op)}\nshape: {Shape(t)} {t.DType}\nvalues: {stats}" +
                          (g is null ? "" : $"\ngrad: {TensorStats.Of(g)}") + (hidden > 0 ? $"\n{hidden} input(s) not drawn" : "");
         return new GraphNode(title, t.Op, valueText, gradText, gradColour, kind, tooltip, hidden) { GradKnown = g is not null };
     }

@@ -58,7 +58,7 @@ public static class ValueGraph
         string title = v.IsLeaf
             ? v.Label ?? (v.IsConstant ? HtmlText.Number(v.Data) : $"v{v.Id}")
             : v.Label is null ? v.Op : $"{v.Label} = {v.Op}";
-        string tooltip = $"{v.DisplayName}\nop: {(v.IsLeaf ? "(leaf)" : v.Op)}\ndata: {HtmlText.Exact(v.Data)}\ngrad: {HtmlText.Exact(v.Grad)}" +
+        string tooltip = $"{HtmlText.Short(v.DisplayName)}\nop: {(v.IsLeaf ? "(leaf)" : v.Op)}\ndata: {HtmlText.Exact(v.Data)}\ngrad: {HtmlText.Exact(v.Grad)}" +
                          (hidden > 0 ? $"\n{hidden} input(s) not drawn" : "");
         return new GraphNode(title, v.Op, "data " + HtmlText.Number(v.Data), "grad " + HtmlText.Number(v.Grad), v.Grad, kind, tooltip, hidden);
     }
@@ -74,7 +74,7 @@ public static class ValueGraph
             else inputs++;
         }
         string counts = $"{order.Count:N0} nodes: {inputs:N0} inputs, {parameters:N0} parameters, {constants:N0} constants, {ops:N0} operations; " +
-                        $"output {output.DisplayName} = {HtmlText.Number(output.Data)}";
+                        $"output {HtmlText.Short(output.DisplayName)} = {HtmlText.Number(output.Data)}";
         return drawn < order.Count
             ? $"{counts}. Showing the {drawn:N0} nodes within {depth} steps of the output; pass GraphOptions {{ MaxNodes = …, Depth = … }} to draw more."
             : counts + ".";
@@ -118,7 +118,8 @@ internal static class GraphSelection
         depth = Math.Min(options.Depth ?? maxDistance, maxDistance);
         int count = 0;
         for (int d = 0; d <= depth; d++) count += atDistance[d];
-        while (depth > 0 && count > options.MaxNodes)
+        int budget = Math.Min(options.MaxNodes, GraphOptions.MaxDrawableNodes);
+        while (depth > 0 && count > budget)
         {
             count -= atDistance[depth];
             depth--;

@@ -51,6 +51,24 @@ public static class HtmlText
         return 0.299 * r + 0.587 * g + 0.114 * b > 140 ? "#111" : "#fff";
     }
 
-    /// <summary>Truncates text to <paramref name="max"/> characters with an ellipsis.</summary>
-    public static string Clip(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+    /// <summary>The most characters of one label, name or caption a view writes; longer ones end in an ellipsis.</summary>
+    public const int MaxTextChars = 200;
+
+    /// <summary>Truncates text to <paramref name="max"/> characters with an ellipsis (never splitting a surrogate pair).</summary>
+    public static string Clip(string text, int max)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length <= max) return text;
+        int keep = Math.Max(0, max - 1);
+        if (keep > 0 && char.IsHighSurrogate(text[keep - 1])) keep--;
+        return text[..keep] + "…";
+    }
+
+    /// <summary>A label, name or caption as displayed: at most <see cref="MaxTextChars"/> characters, so a huge label
+    /// cannot make a page huge (the view's text still says what the value is).</summary>
+    public static string Short(string? text) => Clip(text ?? "", MaxTextChars);
+
+    /// <summary>"Showing 200 of 1,000 rows (…)." — the note a view adds when it leaves something out.</summary>
+    public static string ShowingNote(int shown, long total, string what, string? detail = null) =>
+        $"Showing {shown:N0} of {total:N0} {what}{(detail is null ? "" : $" ({detail})")}.";
 }

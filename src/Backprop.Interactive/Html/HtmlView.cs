@@ -1,4 +1,5 @@
 using System.Text;
+using Backprop.IO;
 
 namespace Backprop.Interactive.Html;
 
@@ -31,8 +32,9 @@ public abstract class HtmlView
     /// <summary>The plain-text summary.</summary>
     public override string ToString() => ToText();
 
-    /// <summary>Writes a complete HTML page holding this view. The write is atomic: the file is either
-    /// the old one or the complete new one, never half-written.</summary>
+    /// <summary>Writes a complete HTML page holding this view. The write is atomic (see <see cref="AtomicFile"/>):
+    /// the file is either the old one or the complete new one, never half-written.</summary>
+    /// <exception cref="PathTooLongException">The file name is longer than file systems allow.</exception>
     public void SaveHtml(string path) => SavePage(path, Title, this);
 
     /// <summary>Writes a complete HTML page holding several views, atomically.</summary>
@@ -40,16 +42,20 @@ public abstract class HtmlView
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(views);
-        var page = new StringWriter();
-        WritePage(page, title, views);
-        AtomicFile.WriteAllText(path, page.ToString());
+        string full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full) ?? ".");
+        AtomicFile.Write(full, stream =>
+        {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+            WritePage(writer, title, views);
+        });
     }
 
     /// <summary>Writes a complete page (doctype, head, body) with the given views.</summary>
     public static void WritePage(TextWriter writer, string title, IEnumerable<HtmlView> views)
     {
         writer.Write("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
-        writer.Write(HtmlText.Escape(title));
+        writer.Write(HtmlText.Escape(HtmlText.Short(title)));
         writer.Write("</title><style>body{font-family:" + ViewStyle.Font + ";margin:24px;color:#111}</style></head><body>\n");
         foreach (HtmlView view in views)
         {
@@ -57,27 +63,5 @@ public abstract class HtmlView
             writer.Write('\n');
         }
         writer.Write("</body></html>\n");
-    }
-}
-
-/// <summary>Writes files atomically: a temporary file in the same folder, then a rename over the target.</summary>
-public static class AtomicFile
-{
-    /// <summary>Writes <paramref name="text"/> as UTF-8 to <paramref name="path"/> atomically.</summary>
-    public static void WriteAllText(string path, string text)
-    {
-        string full = Path.GetFullPath(path);
-        string dir = Path.GetDirectoryName(full) ?? ".";
-        Directory.CreateDirectory(dir);
-        string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllText(temp, text, new UTF8Encoding(false));
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
     }
 }

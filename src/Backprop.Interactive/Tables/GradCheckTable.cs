@@ -28,11 +28,13 @@ public sealed class GradCheckTable(GradCheckResult result) : HtmlView
         }
         sb.Append("</tbody></table>");
         if (_result.Count > GradientTable.DefaultMaxRows)
-            sb.Append("<div class=\"bp-note\">Showing ").Append(GradientTable.DefaultMaxRows).Append(" of ").Append(_result.Count).Append(" inputs.</div>");
+            sb.Append(TableWriter.Note(GradientTable.DefaultMaxRows, _result.Count, "inputs"));
         sb.Append("</div>");
         w.Write(sb.ToString());
     }
 
     /// <inheritdoc/>
-    public override string ToText() => _result.ToString();
+    public override string ToText() => HtmlText.Clip(_result.ToString(), MaxTextChars);
+
+    private const int MaxTextChars = 20_000;
 }

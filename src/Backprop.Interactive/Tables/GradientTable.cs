@@ -33,9 +33,12 @@ public sealed class GradientTable : HtmlView
     /// <summary>Rows beyond this are summarized, never rendered (keeps notebooks responsive).</summary>
     public const int DefaultMaxRows = 200;
 
+    private readonly IReadOnlyList<GradientRow> _allRows;
+    private readonly int _maxRows;
     private readonly int _totalRows;
 
     /// <summary>Creates a table from rows.</summary>
+    /// <remarks>Every row is kept, so <see cref="SortedByGrad"/> sorts all of them before choosing the ones shown.</remarks>
     public GradientTable(IEnumerable<GradientRow> rows, double? learningRate = null, GradientOrder order = GradientOrder.Topological,
         int maxRows = DefaultMaxRows, string? caption = null)
     {
@@ -44,8 +47,10 @@ public sealed class GradientTable : HtmlView
         var all = rows.ToList();
         if (order == GradientOrder.AbsGradDescending)
             all = all.OrderByDescending(r => double.IsNaN(r.Grad) ? double.PositiveInfinity : Math.Abs(r.Grad)).ToList();
+        _allRows = all;
+        _maxRows = maxRows;
         _totalRows = all.Count;
-        Rows = all.Take(maxRows).ToList();
+        Rows = all.Count <= maxRows ? all : all.GetRange(0, maxRows);
         LearningRate = learningRate;
         Order = order;
         Caption = caption;
@@ -92,8 +97,11 @@ public sealed class GradientTable : HtmlView
     /// <summary>Text above the table.</summary>
     public string? Caption { get; }
 
-    /// <summary>A copy with the largest |grad| first.</summary>
-    public GradientTable SortedByGrad() => new(Rows, LearningRate, GradientOrder.AbsGradDescending, Math.Max(1, Rows.Count), Caption);
+    /// <summary>How many rows the table has in all (more than <see cref="Rows"/> when some are not shown).</summary>
+    public int TotalRows => _totalRows;
+
+    /// <summary>A copy with the largest |grad| first: all rows are sorted, then the first maxRows are shown.</summary>
+    public GradientTable SortedByGrad() => new(_allRows, LearningRate, GradientOrder.AbsGradDescending, _maxRows, Caption);
 
     /// <inheritdoc/>
     protected override string Title => "Gradient table";
@@ -104,7 +112,7 @@ public sealed class GradientTable : HtmlView
     public override void WriteHtml(TextWriter w)
     {
         var sb = new StringBuilder("<div class=\"bp-view bp-gradients\">").Append(TableWriter.Styles);
-        if (Caption is not null) sb.Append("<div class=\"bp-caption\">").Append(HtmlText.Escape(Caption)).Append("</div>");
+        if (Caption is not null) sb.Append("<div class=\"bp-caption\">").Append(HtmlText.Escape(HtmlText.Short(Caption))).Append("</div>");
         var columns = new List<string> { "name", "!op", "!kind", "value", "grad" };
         if (LearningRate is not null) columns.Add("w − lr·grad");
         if (HasNumeric) { columns.Add("numeric grad"); columns.Add("rel. error"); }
@@ -128,8 +136,7 @@ public sealed class GradientTable : HtmlView
         }
         sb.Append("</tbody></table>");
         if (_totalRows > Rows.Count)
-            sb.Append("<div class=\"bp-note\">Showing ").Append(Rows.Count).Append(" of ").Append(_totalRows.ToString("N0"))
-              .Append(" rows (").Append(Order == GradientOrder.AbsGradDescending ? "largest |grad| first" : "forward order").Append(").</div>");
+            sb.Append(TableWriter.Note(Rows.Count, _totalRows, "rows", Order == GradientOrder.AbsGradDescending ? "largest |grad| first" : "forward order"));
         if (Rows.Count == 0) sb.Append("<div class=\"bp-note\">No rows: the graph has no nodes of the requested kind.</div>");
         sb.Append("</div>");
         w.Write(sb.ToString());
@@ -139,7 +146,7 @@ public sealed class GradientTable : HtmlView
     public override string ToText()
     {
         var sb = new StringBuilder();
-        if (Caption is not null) sb.AppendLine(Caption);
+        if (Caption is not null) sb.AppendLine(HtmlText.Short(Caption));
         foreach (GradientRow r in Rows)
             sb.AppendLine($"{HtmlText.Clip(r.Name, 16),-16} {r.Kind,-9} value {HtmlText.Number(r.Data, 6),12}  grad {HtmlText.Number(r.Grad, 6),12}" +
                           (double.IsNaN(r.Updated) ? "" : $"  → {HtmlText.Number(r.Updated, 6)}") +

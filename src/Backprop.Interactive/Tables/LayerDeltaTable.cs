@@ -12,6 +12,9 @@ namespace Backprop.Interactive.Tables;
 public sealed class LayerDeltaTable : HtmlView
 {
     private const int MaxCells = 16;
+
+    /// <summary>The most layers shown (the ones nearest the loss); the others are counted.</summary>
+    public const int MaxShownLayers = 50;
     private readonly BackpropResult _result;
 
     /// <summary>Creates the table for one sample's backprop.</summary>
@@ -29,7 +32,8 @@ public sealed class LayerDeltaTable : HtmlView
         sb.Append("<div class=\"bp-caption\">Backprop by the δ equations, from the loss (L = ").Append(HtmlText.Number(_result.Loss, 6))
           .Append(") back to the input: δᴸ from the loss, then δˡ = (Wˡ⁺¹ᵀδˡ⁺¹) ⊙ f′(zˡ), ∂L/∂Wˡ = δˡ aˡ⁻¹ᵀ, ∂L/∂bˡ = δˡ.</div>");
         sb.Append("<table class=\"bp-table\">").Append(TableWriter.Header("layer", "!f", "!z (preactivation)", "!a (activation)", "!δ = ∂L/∂z", "!∂L/∂W", "!∂L/∂b", "!∂L/∂a passed back")).Append("<tbody>");
-        for (int l = _result.Layers.Count - 1; l >= 0; l--)
+        int last = Math.Max(0, _result.Layers.Count - MaxShownLayers);
+        for (int l = _result.Layers.Count - 1; l >= last; l--)
         {
             LayerBackprop layer = _result.Layers[l];
             sb.Append("<tr><td class=\"bp-l\">").Append(layer.Index).Append("</td>").Append(TableWriter.TextCell(layer.Function.ToString()))
@@ -37,8 +41,9 @@ public sealed class LayerDeltaTable : HtmlView
               .Append(Vector(layer.Delta)).Append("</td><td>").Append(Matrix(layer.WeightGradient)).Append("</td><td>")
               .Append(Vector(layer.BiasGradient)).Append("</td><td>").Append(Vector(layer.InputGradient)).Append("</td></tr>");
         }
-        sb.Append("</tbody></table></div>");
-        w.Write(sb.ToString());
+        sb.Append("</tbody></table>");
+        if (last > 0) sb.Append(TableWriter.Note(_result.Layers.Count - last, _result.Layers.Count, "layers", "those nearest the loss"));
+        w.Write(sb.Append("</div>").ToString());
     }
 
     private static string Vector(double[] v)
@@ -71,7 +76,7 @@ public sealed class LayerDeltaTable : HtmlView
     public override string ToText()
     {
         var sb = new StringBuilder($"Layer δ table (loss {HtmlText.Number(_result.Loss, 6)}):\n");
-        for (int l = _result.Layers.Count - 1; l >= 0; l--)
+        for (int l = _result.Layers.Count - 1; l >= Math.Max(0, _result.Layers.Count - MaxShownLayers); l--)
         {
             LayerBackprop layer = _result.Layers[l];
             sb.AppendLine($"  layer {layer.Index} ({layer.Function}): δ = [{string.Join(", ", layer.Delta.Take(MaxCells).Select(d => HtmlText.Number(d, 6)))}]");

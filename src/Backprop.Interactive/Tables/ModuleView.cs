@@ -14,6 +14,9 @@ public sealed record ModuleRow(string Name, string Kind, string Shape, long Para
 /// <summary>A network's architecture: one row per layer with its shape, parameter count and activation, and the totals.</summary>
 public sealed class ModuleView : HtmlView
 {
+    /// <summary>The most rows shown; the others are counted (and in the total).</summary>
+    public const int MaxShownRows = 200;
+
     /// <summary>Creates the view from rows.</summary>
     public ModuleView(string title, IEnumerable<ModuleRow> rows)
     {
@@ -73,18 +76,21 @@ public sealed class ModuleView : HtmlView
     public override void WriteHtml(TextWriter w)
     {
         var sb = new StringBuilder("<div class=\"bp-view bp-module\">").Append(TableWriter.Styles);
-        sb.Append("<div class=\"bp-caption\"><b>").Append(HtmlText.Escape(Heading)).Append("</b></div>");
+        sb.Append("<div class=\"bp-caption\"><b>").Append(HtmlText.Escape(HtmlText.Short(Heading))).Append("</b></div>");
         sb.Append("<table class=\"bp-table\">").Append(TableWriter.Header("layer", "!type", "!shape", "parameters", "!activation")).Append("<tbody>");
-        foreach (ModuleRow r in Rows)
+        foreach (ModuleRow r in Rows.Take(MaxShownRows))
             sb.Append("<tr>").Append(TableWriter.TextCell(r.Name)).Append(TableWriter.TextCell(r.Kind)).Append(TableWriter.TextCell(r.Shape))
               .Append("<td>").Append(r.Parameters.ToString("N0")).Append("</td>").Append(TableWriter.TextCell(r.Activation)).Append("</tr>");
         sb.Append("<tr><th class=\"bp-l\" colspan=\"3\">total</th><th>").Append(TotalParameters.ToString("N0")).Append("</th><th></th></tr>");
-        sb.Append("</tbody></table></div>");
-        w.Write(sb.ToString());
+        sb.Append("</tbody></table>");
+        if (Rows.Count > MaxShownRows) sb.Append(TableWriter.Note(MaxShownRows, Rows.Count, "layers", "the total counts all"));
+        w.Write(sb.Append("</div>").ToString());
     }
 
     /// <inheritdoc/>
     public override string ToText() =>
-        Heading + "\n" + string.Join("\n", Rows.Select(r => $"  {r.Name,-10} {r.Kind,-10} {r.Shape,-14} {r.Parameters,10:N0}  {r.Activation}")) +
+        HtmlText.Short(Heading) + "\n" +
+        string.Join("\n", Rows.Take(MaxShownRows).Select(r => $"  {HtmlText.Short(r.Name),-10} {HtmlText.Short(r.Kind),-10} {r.Shape,-14} {r.Parameters,10:N0}  {r.Activation}")) +
+        (Rows.Count > MaxShownRows ? $"\n  … {Rows.Count - MaxShownRows:N0} more layers" : "") +
         $"\n  total {TotalParameters:N0} parameters";
 }

@@ -21,7 +21,12 @@ internal static class TableWriter
         return $"<td title=\"{title}\" style=\"background:{bg};color:{HtmlText.TextOn(bg)}\">{HtmlText.Number(x, 6)}</td>";
     }
 
-    public static string TextCell(string? text) => $"<td class=\"bp-l\">{HtmlText.Escape(text)}</td>";
+    /// <summary>A left-aligned text cell; text longer than <see cref="HtmlText.MaxTextChars"/> is clipped with an ellipsis.</summary>
+    public static string TextCell(string? text) => $"<td class=\"bp-l\">{HtmlText.Escape(HtmlText.Short(text))}</td>";
+
+    /// <summary>The "Showing N of M …" note under a table, as a div.</summary>
+    public static string Note(int shown, long total, string what, string? detail = null) =>
+        $"<div class=\"bp-note\">{HtmlText.Escape(HtmlText.ShowingNote(shown, total, what, detail))}</div>";
 
     public static string Header(params string[] columns) =>
         "<thead><tr>" + string.Concat(columns.Select((c, i) => i == 0 || c.StartsWith('!') ? $"<th class=\"bp-l\">{HtmlText.Escape(c.TrimStart('!'))}</th>" : $"<th>{HtmlText.Escape(c)}</th>")) + "</tr></thead>";

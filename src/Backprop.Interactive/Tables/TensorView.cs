@@ -17,6 +17,8 @@ public sealed class TensorView : HtmlView
     public const int DefaultMaxColumns = 12;
     /// <summary>2-D slices shown for tensors of rank 3 and more.</summary>
     public const int MaxSlices = 4;
+    /// <summary>The most rows or columns shown per slice, whatever is asked (the page stays small).</summary>
+    public const int MaxShown = 100;
 
     private readonly Tensor _tensor;
     private readonly int _maxRows, _maxColumns;
@@ -26,8 +28,8 @@ public sealed class TensorView : HtmlView
     {
         _tensor = tensor ?? throw new ArgumentNullException(nameof(tensor));
         if (maxRows < 2 || maxColumns < 2) throw new ArgumentException($"TensorView: expected at least 2 rows and columns, got {maxRows}×{maxColumns}.");
-        _maxRows = maxRows;
-        _maxColumns = maxColumns;
+        _maxRows = Math.Min(maxRows, MaxShown);
+        _maxColumns = Math.Min(maxColumns, MaxShown);
     }
 
     /// <inheritdoc/>
@@ -36,9 +38,9 @@ public sealed class TensorView : HtmlView
     private string Header()
     {
         var t = _tensor;
-        string name = t.Label is null ? "tensor" : t.Label;
+        string name = t.Label is null ? "tensor" : HtmlText.Short(t.Label);
         return $"{name} {TensorGraph.Shape(t)} {t.DType.ToString().ToLowerInvariant()}" +
-               (t.RequiresGrad ? ", requires grad" : "") + (t.IsLeaf ? "" : $", op {t.Op}");
+               (t.RequiresGrad ? ", requires grad" : "") + (t.IsLeaf ? "" : $", op {HtmlText.Short(t.Op)}");
     }
 
     /// <inheritdoc/>
@@ -79,7 +81,7 @@ public sealed class TensorView : HtmlView
         foreach (int s in Elide(slices, MaxSlices))
         {
             if (shape.Count > 2)
-                sb.Append("<div class=\"bp-sub\">").Append(s < 0 ? "⋮" : $"[{SliceIndex(s)}, :, :]").Append("</div>");
+                sb.Append("<div class=\"bp-sub\">").Append(s < 0 ? "⋮" : HtmlText.Escape(HtmlText.Short($"[{SliceIndex(s)}, :, :]"))).Append("</div>");
             if (s < 0) continue;
             sb.Append("<table class=\"bp-grid\"><tbody>");
             foreach (int r in Elide(rows, _maxRows))

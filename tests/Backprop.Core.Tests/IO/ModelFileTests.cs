@@ -4,14 +4,8 @@ using Backprop.NN;
 
 namespace Backprop.Core.Tests.IO;
 
-public sealed class ModelFileTests : IDisposable
+public sealed class ModelFileTests() : TempFolder("bpnn-io-")
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("bpnn-io-").FullName;
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
-
-    private string PathOf(string name) => Path.Combine(_folder, name);
-
     private static double[][] Snapshot(Module m) => m.Parameters().Select(p => p.ToArray()).ToArray();
 
     private static void AssertUntouched(double[][] before, Module m)
@@ -32,9 +26,9 @@ public sealed class ModelFileTests : IDisposable
         ModelFile.Load(loaded, path);
         for (int i = 0; i < 6; i++) Assert.Equal(saved.Parameters()[i].ToArray(), loaded.Parameters()[i].ToArray());
         Assert.Equal(new[] { "0.Weight", "0.Bias", "2.Weight", "2.Bias", "4.Weight", "4.Bias" }, ModelFile.Read(path).Select(t => t.Name));
-        Assert.Empty(Directory.GetFiles(_folder, "*.tmp"));
+        Assert.Empty(Directory.GetFiles(Folder, "*.tmp"));
         ModelFile.Save(loaded, path);  // overwriting an existing file works
-        Assert.Single(Directory.GetFiles(_folder));
+        Assert.Single(Directory.GetFiles(Folder));
     }
 
     [Fact]

@@ -116,13 +116,21 @@ public class BackwardTests
     }
 
     [Fact]
-    public void NoGrad_is_per_thread()
+    public void NoGrad_does_not_reach_threads_outside_its_flow_of_control()
     {
-        using var scope = new NoGrad();
+        using var entered = new ManualResetEventSlim();
         bool activeElsewhere = true;
-        var thread = new Thread(() => activeElsewhere = NoGrad.IsActive);
-        thread.Start();
-        thread.Join();
+        var thread = new Thread(() =>
+        {
+            entered.Wait();
+            activeElsewhere = NoGrad.IsActive;
+        });
+        thread.Start(); // started before the scope: not inside it
+        using (new NoGrad())
+        {
+            entered.Set();
+            thread.Join();
+        }
         Assert.False(activeElsewhere);
     }
 }

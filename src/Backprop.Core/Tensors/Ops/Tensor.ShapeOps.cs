@@ -16,26 +16,33 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(shape);
         int[] s = (int[])shape.Clone();
-        int infer = -1, known = 1;
+        int infer = -1;
+        long known = 1; // the product of the given sizes, saturated just above int.MaxValue (no overflow)
         for (int d = 0; d < s.Length; d++)
         {
             if (s[d] == -1 && infer < 0) infer = d;
             else if (s[d] < 0)
                 throw new ShapeMismatchException("Reshape", _shape, s,
                     $"Reshape: cannot reshape {Shapes.Format(_shape)} into {Shapes.Format(s)}: expected sizes ≥ 0 and at most one −1.");
-            else known *= s[d];
+            else known = Math.Min(known * s[d], (long)int.MaxValue + 1);
         }
+        string product = known > int.MaxValue ? $"more than {int.MaxValue}" : known.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (infer >= 0)
         {
             if (known == 0 || ElementCount % known != 0)
                 throw new ShapeMismatchException("Reshape", _shape, s,
                     $"Reshape: cannot reshape {Shapes.Format(_shape)} ({ElementCount} elements) into {Shapes.Format(s)}: " +
-                    $"{ElementCount} is not a multiple of {known}.");
-            s[infer] = ElementCount / known;
+                    $"expected the product of the other sizes ({product}) to divide {ElementCount}.");
+            s[infer] = (int)(ElementCount / known);
         }
         else if (known != ElementCount)
             throw new ShapeMismatchException("Reshape", _shape, s,
-                $"Reshape: cannot reshape {Shapes.Format(_shape)} ({ElementCount} elements) into {Shapes.Format(s)} ({known} elements): expected equal element counts.");
+                $"Reshape: cannot reshape {Shapes.Format(_shape)} ({ElementCount} elements) into {Shapes.Format(s)} " +
+                $"({product} elements): expected equal element counts.");
+        string? problem = Shapes.CheckShape(s, out _);
+        if (problem is not null)
+            throw new ShapeMismatchException("Reshape", _shape, s,
+                $"Reshape: cannot reshape {Shapes.Format(_shape)} into {Shapes.Format(s)}: the shape {problem}.");
         return Record("reshape", new Tensor(s, _storage), [this], static ctx =>
         {
             if (ctx.DType == DType.Float32) AddSame<float>(ctx.Upstream<float>(), ctx.Grad<float>(0));
