@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Backprop.Interactive.Html;
+using Backprop.IO;
 using Backprop.Notebooks.Hosts;
 using Backprop.Notebooks.Outputs;
 using Backprop.Notebooks.Rendering;
