@@ -118,7 +118,12 @@ public class NotebookOutputTests(ReplNotebooks notebooks) : IClassFixture<ReplNo
         Assert.Contains("bp-view bp-loss", six);
         Assert.Contains("bp-view bp-boundary", six);
         Assert.Contains("validation metric 100.00 %", six); // two moons
-        if (Directory.Exists("/usr/share/datasets/fashion-mnist")) Assert.Contains("test_accuracy", six);
+        Assert.Contains("BatchNorm1d", six);                // the regularised network's summary
+        if (Directory.Exists("/usr/share/datasets/fashion-mnist"))
+        {
+            Assert.Contains("test_accuracy", six);
+            Assert.Contains("model = batch norm + dropout", six); // the comparison with and without them
+        }
         string fsharp = notebooks.OutputText("07-fsharp-tour");
         Assert.Contains("bp-view bp-graph", fsharp);
         Assert.Contains("bp-view bp-loss", fsharp);

@@ -83,6 +83,8 @@ OPS = {
     "bce_logits": lambda t, a: F.binary_cross_entropy_with_logits(t[0], t[1]),
     "cross_entropy": lambda t, a: F.cross_entropy(t[0], torch.tensor(a["labels"], dtype=torch.long)),
     "linear": lambda t, a: F.linear(t[0], t[1], t[2] if len(t) > 2 else None),
+    "batch_norm_train": lambda t, a: F.batch_norm(t[0], None, None, t[1], t[2], training=True, eps=1e-5),
+    "layer_norm": lambda t, a: F.layer_norm(t[0], (t[0].shape[-1],), t[1], t[2], eps=1e-5),
 }
 
 

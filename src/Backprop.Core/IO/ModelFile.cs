@@ -41,12 +41,13 @@ public static class ModelFile
     internal const int ChecksumSize = 32, MaxNameBytes = 1024, MaxRank = 8;
     internal const byte Float32Code = 1, Float64Code = 2;
 
-    /// <summary>Writes every parameter of <paramref name="model"/> (names from <see cref="Module.NamedParameters"/>) to <paramref name="path"/>, atomically.</summary>
+    /// <summary>Writes every parameter and buffer of <paramref name="model"/> (names from <see cref="Module.NamedState"/>) to
+    /// <paramref name="path"/>, atomically.</summary>
     /// <exception cref="ModelFileException">The file could not be written.</exception>
     public static void Save(Module model, string path)
     {
         ArgumentNullException.ThrowIfNull(model);
-        Save(model.NamedParameters(), path);
+        Save(model.NamedState().Select(s => (s.Name, s.Tensor)), path);
     }
 
     /// <summary>Writes named tensors to <paramref name="path"/>, atomically (temporary file, then move).</summary>
@@ -86,9 +87,9 @@ public static class ModelFile
     }
 
     /// <summary>
-    /// Loads the parameters saved by <see cref="Save(Module, string)"/> into <paramref name="model"/>. Everything is
-    /// validated first — the file (magic, version, structure, SHA-256) and that it holds exactly the model's parameter
-    /// names with the same shapes and dtypes — and only then are the parameters overwritten; on any error the model
+    /// Loads the parameters and buffers saved by <see cref="Save(Module, string)"/> into <paramref name="model"/>. Everything
+    /// is validated first — the file (magic, version, structure, SHA-256) and that it holds exactly the model's parameter
+    /// and buffer names with the same shapes and dtypes — and only then are they overwritten; on any error the model
     /// is untouched. Gradients and optimizer state are not part of the file.
     /// </summary>
     /// <exception cref="ModelFileException">The file is unreadable, invalid, or does not fit the model.</exception>
@@ -97,7 +98,7 @@ public static class ModelFile
         ArgumentNullException.ThrowIfNull(model);
         IReadOnlyList<(string Name, Tensor Tensor)> saved = Read(path);
         string full = Path.GetFullPath(path);
-        var parameters = model.NamedParameters().ToList();
+        var parameters = model.NamedState().Select(s => (s.Name, s.Tensor)).ToList();
         var byName = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (name, tensor) in saved) byName[name] = tensor;
 

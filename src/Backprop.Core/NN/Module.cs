@@ -18,6 +18,7 @@ namespace Backprop.NN;
 public abstract class Module
 {
     private readonly List<(string Name, Tensor Parameter)> _parameters = [];
+    private readonly List<(string Name, Tensor Buffer)> _buffers = [];
     private readonly List<(string Name, Module Child)> _children = [];
 
     /// <summary>Computes the module's output for <paramref name="input"/> (recording the graph unless inside <see cref="NoGrad"/>).</summary>
@@ -64,6 +65,25 @@ public abstract class Module
         return parameter;
     }
 
+    /// <summary>
+    /// Registers <paramref name="buffer"/>, state that is not trained but belongs to the model (a batch norm's running
+    /// statistics, PyTorch's <c>register_buffer</c>): saved and loaded with the parameters (<see cref="NamedState"/>),
+    /// never given to an optimizer. Returns the buffer.
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is empty, contains '.', or is already used.</exception>
+    /// <exception cref="InvalidOperationException">The tensor requires gradients or is not a leaf.</exception>
+    protected Tensor RegisterBuffer(string name, Tensor buffer)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        CheckName(name);
+        if (!buffer.IsLeaf || buffer.RequiresGrad)
+            throw new InvalidOperationException(
+                $"{GetType().Name}.RegisterBuffer: '{name}' must be a leaf tensor that does not require gradients; register trainable tensors with RegisterParameter.");
+        buffer.Label ??= name;
+        _buffers.Add((name, buffer));
+        return buffer;
+    }
+
     /// <summary>Registers <paramref name="module"/> as a child named <paramref name="name"/>. Returns the child.</summary>
     /// <exception cref="ArgumentException">The name is empty, contains '.', or is already used.</exception>
     protected T RegisterModule<T>(string name, T module) where T : Module
@@ -98,6 +118,8 @@ public abstract class Module
             throw new ArgumentException($"{GetType().Name}: invalid name '{name}'; expected a non-empty name without '.'.", nameof(name));
         foreach (var (n, _) in _parameters)
             if (n == name) throw new ArgumentException($"{GetType().Name}: the name '{name}' is already used by a parameter.", nameof(name));
+        foreach (var (n, _) in _buffers)
+            if (n == name) throw new ArgumentException($"{GetType().Name}: the name '{name}' is already used by a buffer.", nameof(name));
         foreach (var (n, _) in _children)
             if (n == name) throw new ArgumentException($"{GetType().Name}: the name '{name}' is already used by a child module.", nameof(name));
     }
@@ -127,6 +149,33 @@ public abstract class Module
             if (seen.Add(p)) result.Add((prefix + name, p));
         foreach (var (name, child) in module._children)
             Collect(child, prefix + name + ".", seen, result);
+    }
+
+    /// <summary>Every buffer of this module and its descendants with its dotted path ("1.RunningMean"), in the order of
+    /// <see cref="NamedParameters"/>.</summary>
+    public IEnumerable<(string Name, Tensor Buffer)> NamedBuffers() => NamedState().Where(s => s.IsBuffer).Select(s => (s.Name, s.Tensor));
+
+    /// <summary>
+    /// What a saved model holds (PyTorch's <c>state_dict</c>): for each module depth-first, its parameters, then its
+    /// buffers, then its children's. Without buffers this is <see cref="NamedParameters"/>. A tensor shared between
+    /// modules is listed once, under its first name.
+    /// </summary>
+    public IEnumerable<(string Name, Tensor Tensor, bool IsBuffer)> NamedState()
+    {
+        var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        var result = new List<(string, Tensor, bool)>();
+        var stack = new Stack<(string Prefix, Module Module)>();
+        stack.Push(("", this));
+        while (stack.Count > 0)
+        {
+            var (prefix, module) = stack.Pop();
+            foreach (var (name, p) in module._parameters)
+                if (seen.Add(p)) result.Add((prefix + name, p, false));
+            foreach (var (name, b) in module._buffers)
+                if (seen.Add(b)) result.Add((prefix + name, b, true));
+            for (int i = module._children.Count - 1; i >= 0; i--) stack.Push((prefix + module._children[i].Name + ".", module._children[i].Child));
+        }
+        return result;
     }
 
     /// <summary>Every parameter tensor, in the order of <see cref="NamedParameters"/>.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Backprop.Interactive.Html;
 
@@ -56,6 +57,9 @@ public sealed class ModuleView : HtmlView
         {
             NN.Linear l => new ModuleRow(path, kind, $"{l.InFeatures} → {l.OutFeatures}", parameters,
                 l.Activation == NN.ActivationKind.None ? "" : l.Activation.ToString()),
+            NN.Dropout d => new ModuleRow(path, kind, string.Create(CultureInfo.InvariantCulture, $"p = {d.P}"), parameters, ""),
+            NN.BatchNorm1d b => new ModuleRow(path, kind, $"{b.NumFeatures} features", parameters, ""),
+            NN.LayerNorm l => new ModuleRow(path, kind, $"{l.NormalizedShape} features", parameters, ""),
             _ => new ModuleRow(path.Length == 0 ? kind : path, kind, "", parameters, parameters == 0 ? kind : ""),
         };
     }

@@ -156,6 +156,12 @@ public class TensorTorchParityTests
         yield return C("concat", [In(2, 1, 3), In(2, 3, 3)], t => Tensor.Concat(t, 1), Axis(1));
         yield return C("concat", [In(2, 3)], t => Tensor.Concat(t, 0), Axis(0));
 
+        // ---- normalisation layers (training-mode batch statistics, layer statistics) ---------------
+        yield return C("batch_norm_train", [In(6, 3), In(3), In(3)], t => Backprop.NN.Functional.BatchNorm(t[0], null, null, t[1], t[2], training: true));
+        yield return C("batch_norm_train", [Huge(4, 5), In(5), In(5)], t => Backprop.NN.Functional.BatchNorm(t[0], null, null, t[1], t[2], training: true));
+        yield return C("layer_norm", [In(4, 5), In(5), In(5)], t => Backprop.NN.Functional.LayerNorm(t[0], t[1], t[2]));
+        yield return C("layer_norm", [In(2, 3, 4), In(4), In(4)], t => Backprop.NN.Functional.LayerNorm(t[0], t[1], t[2]));
+
         // ---- reductions: over everything and per axis, keepDim both ways --------------------------
         foreach (int[] shape in new[] { new[] { 3, 4 }, [2, 3, 4], [5] })
         {
