@@ -61,7 +61,7 @@ internal static class TorchOracle
         (node["shape"]!.AsArray().Select(d => d!.GetValue<int>()).ToArray(),
          node["data"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray());
 
-    private static (int Code, string Stdout, string Stderr) Execute(string arguments, string? stdin)
+    internal static (int Code, string Stdout, string Stderr) Execute(string arguments, string? stdin)
     {
         var psi = new ProcessStartInfo(Python, arguments)
         {
