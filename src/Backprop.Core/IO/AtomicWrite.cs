@@ -4,8 +4,8 @@ namespace Backprop.IO;
 /// Writes a file atomically: into a temporary file in the target folder, flushed to disk, then moved over the
 /// target, so the target is either the old file or the complete new one; the temporary file is deleted on failure.
 /// </summary>
-/// <remarks>Used by <see cref="Safetensors"/> and the checkpoints. Backprop.Interactive has its own
-/// <c>AtomicFile</c> (HtmlView.cs) and <see cref="ModelFile"/> its own loop; they can be unified here.</remarks>
+/// <remarks>Used by <see cref="ModelFile"/>, <see cref="Safetensors"/>, <see cref="Checkpoint"/> and <see cref="OnnxExport"/>.
+/// Backprop.Interactive has its own <c>AtomicFile</c> (Html/HtmlView.cs), which can be unified with this one.</remarks>
 internal static class AtomicWrite
 {
     /// <summary>Calls <paramref name="write"/> on a temporary file and moves it to <paramref name="path"/>.</summary>

@@ -57,68 +57,45 @@ public static class ModelFile
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("ModelFile: big-endian machines are not supported.");
         var list = tensors.ToList();
-        string full = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(full) ?? ".";
-        string temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
+        AtomicWrite.Write(path, file =>
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            void Write(ReadOnlySpan<byte> bytes)
             {
-                void Write(ReadOnlySpan<byte> bytes)
-                {
-                    hash.AppendData(bytes);
-                    file.Write(bytes);
-                }
-                byte[] word = new byte[4];
-                void WriteInt(int value)
-                {
-                    BinaryPrimitives.WriteInt32LittleEndian(word, value);
-                    Write(word);
-                }
-
-                Write(Magic);
-                WriteInt(Version);
-                WriteInt(list.Count);
-                var seen = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var (name, tensor) in list)
-                {
-                    ArgumentNullException.ThrowIfNull(tensor);
-                    if (!seen.Add(name ?? ""))
-                        throw new ArgumentException($"ModelFile.Save: the name '{name}' appears twice; expected unique tensor names.");
-                    byte[] nameBytes = Encoding.UTF8.GetBytes(name ?? "");
-                    if (nameBytes.Length is 0 or > MaxNameBytes)
-                        throw new ArgumentException($"ModelFile.Save: tensor name '{name}' must be 1 to {MaxNameBytes} UTF-8 bytes.");
-                    if (tensor.Rank > MaxRank)
-                        throw new ArgumentException($"ModelFile.Save: tensor '{name}' has rank {tensor.Rank}; the format allows at most {MaxRank}.");
-                    WriteInt(nameBytes.Length);
-                    Write(nameBytes);
-                    Write([tensor.DType == DType.Float32 ? Float32Code : Float64Code]);
-                    WriteInt(tensor.Rank);
-                    foreach (int d in tensor.Shape) WriteInt(d);
-                    if (tensor.DType == DType.Float32) Write(MemoryMarshal.AsBytes<float>(tensor.AsSpan<float>()));
-                    else Write(MemoryMarshal.AsBytes<double>(tensor.AsSpan<double>()));
-                }
-                file.Write(hash.GetHashAndReset());
-                file.Flush(flushToDisk: true);
+                hash.AppendData(bytes);
+                file.Write(bytes);
             }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(temp);
-            throw new ModelFileException(full, $"ModelFile.Save: could not write '{full}': {e.Message}", e);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
-    }
+            byte[] word = new byte[4];
+            void WriteInt(int value)
+            {
+                BinaryPrimitives.WriteInt32LittleEndian(word, value);
+                Write(word);
+            }
 
-    private static void TryDelete(string path)
-    {
-        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            Write(Magic);
+            WriteInt(Version);
+            WriteInt(list.Count);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (name, tensor) in list)
+            {
+                ArgumentNullException.ThrowIfNull(tensor);
+                if (!seen.Add(name ?? ""))
+                    throw new ArgumentException($"ModelFile.Save: the name '{name}' appears twice; expected unique tensor names.");
+                byte[] nameBytes = Encoding.UTF8.GetBytes(name ?? "");
+                if (nameBytes.Length is 0 or > MaxNameBytes)
+                    throw new ArgumentException($"ModelFile.Save: tensor name '{name}' must be 1 to {MaxNameBytes} UTF-8 bytes.");
+                if (tensor.Rank > MaxRank)
+                    throw new ArgumentException($"ModelFile.Save: tensor '{name}' has rank {tensor.Rank}; the format allows at most {MaxRank}.");
+                WriteInt(nameBytes.Length);
+                Write(nameBytes);
+                Write([tensor.DType == DType.Float32 ? Float32Code : Float64Code]);
+                WriteInt(tensor.Rank);
+                foreach (int d in tensor.Shape) WriteInt(d);
+                if (tensor.DType == DType.Float32) Write(MemoryMarshal.AsBytes<float>(tensor.AsSpan<float>()));
+                else Write(MemoryMarshal.AsBytes<double>(tensor.AsSpan<double>()));
+            }
+            file.Write(hash.GetHashAndReset());
+        }, "ModelFile.Save");
     }
 
     /// <summary>Reads and validates a file, returning its tensors (new Float32/Float64 leaves) by name, in file order.</summary>
@@ -126,17 +103,8 @@ public static class ModelFile
     public static IReadOnlyList<(string Name, Tensor Tensor)> Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        string full = Path.GetFullPath(path);
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(full);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ModelFileException(full, $"ModelFile: cannot read '{full}': {e.Message}", e);
-        }
-        return Parse(bytes, full);
+        byte[] bytes = AtomicWrite.ReadAll(path, "ModelFile");
+        return Parse(bytes, Path.GetFullPath(path));
     }
 
     /// <summary>

@@ -1,7 +1,7 @@
 namespace Backprop.IO;
 
 /// <summary>Copies tensors read from a file into a model's parameters, after checking everything (shared by
-/// <see cref="ModelFile"/>, <see cref="Safetensors"/> and the checkpoints).</summary>
+/// <see cref="ModelFile"/>, <see cref="Safetensors"/> and <see cref="Checkpoint"/>).</summary>
 internal static class ParameterLoader
 {
     /// <summary>
