@@ -9,7 +9,7 @@ namespace Backprop.IO;
 /// <summary>Options of <see cref="OnnxExport"/>.</summary>
 public sealed record OnnxExportOptions
 {
-    /// <summary>The ONNX operator set (default 17; every operator used here exists unchanged from opset 13 to at least 21).</summary>
+    /// <summary>The ONNX operator set (default 17; at least 13: every operator used here has had its current semantics since opset 13).</summary>
     public int Opset { get; init; } = 17;
 
     /// <summary>The graph input's name (default "input").</summary>
