@@ -11,7 +11,7 @@ public class NotebookOutputTests(ReplNotebooks notebooks) : IClassFixture<ReplNo
     public void Every_notebook_runs_cleanly()
     {
         notebooks.RequireRun();
-        Assert.Equal(7, ExecutedNotebooks.Names.Count());
+        Assert.Equal(8, ExecutedNotebooks.Names.Count());
         foreach (string name in ExecutedNotebooks.Names.Concat(ExecutedNotebooks.ViewNames))
         {
             Assert.True(File.Exists(Path.Combine(notebooks.Output, name + ".html")), name);
@@ -127,6 +127,23 @@ public class NotebookOutputTests(ReplNotebooks notebooks) : IClassFixture<ReplNo
         string fsharp = notebooks.OutputText("07-fsharp-tour");
         Assert.Contains("bp-view bp-graph", fsharp);
         Assert.Contains("bp-view bp-loss", fsharp);
+    }
+
+    [Fact]
+    public void Notebook_8_shows_ONNX_Runtime_agreeing_with_ours_a_bit_identical_resume_and_PyTorch_weights()
+    {
+        notebooks.RequireRun();
+        const string name = "08-from-notebook-to-production";
+        string text = notebooks.PlainText(name);
+        // The notebook computes the agreement itself (every logit within 1e-5) and says so only when it holds.
+        Assert.Contains("ONNX Runtime agrees with Backprop.NET on all 120 validation rows: every logit within 1e-5, the same class 120 times out of 120.", text);
+        Assert.DoesNotContain("DIFFER", text);
+        Assert.Contains("input: Single[batch, 2]", text);                       // the dynamic batch dimension, as ONNX Runtime reads it
+        Assert.Contains("bit_identical_to_the_uninterrupted_run = True", text);
+        Assert.Contains("writer tests/oracle/safetensors_oracle.py", text);     // the PyTorch-written state_dict loaded
+        string html = notebooks.OutputText(name);
+        Assert.Contains("bp-view bp-boundary", html);
+        Assert.Contains("bp-view bp-graph", html);
     }
 
     [SkippableFact]

@@ -97,36 +97,6 @@ public static class ModelFile
     {
         ArgumentNullException.ThrowIfNull(model);
         IReadOnlyList<(string Name, Tensor Tensor)> saved = Read(path);
-        string full = Path.GetFullPath(path);
-        var parameters = model.NamedState().Select(s => (s.Name, s.Tensor)).ToList();
-        var byName = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var (name, tensor) in saved) byName[name] = tensor;
-
-        var missing = parameters.Where(p => !byName.ContainsKey(p.Name)).Select(p => p.Name).ToList();
-        var modelNames = parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-        var unexpected = saved.Where(s => !modelNames.Contains(s.Name)).Select(s => s.Name).ToList();
-        if (missing.Count > 0 || unexpected.Count > 0)
-            throw new ModelFileException(full,
-                $"ModelFile.Load: '{full}' does not match the model's parameters: " +
-                (missing.Count > 0 ? $"missing {string.Join(", ", missing)}" : "") +
-                (missing.Count > 0 && unexpected.Count > 0 ? "; " : "") +
-                (unexpected.Count > 0 ? $"unexpected {string.Join(", ", unexpected)}" : "") + ".");
-        foreach (var (name, p) in parameters)
-        {
-            Tensor s = byName[name];
-            if (!s.Shape.SequenceEqual(p.Shape))
-                throw new ModelFileException(full,
-                    $"ModelFile.Load: '{full}': parameter '{name}' has shape {Shapes.Format(s.Shape)} in the file but {Shapes.Format(p.Shape)} in the model.");
-            if (s.DType != p.DType)
-                throw new ModelFileException(full,
-                    $"ModelFile.Load: '{full}': parameter '{name}' is {s.DType} in the file but {p.DType} in the model; convert the model or re-save.");
-        }
-        // Everything checked: now overwrite.
-        foreach (var (name, p) in parameters)
-        {
-            Tensor s = byName[name];
-            if (p.DType == DType.Float32) s.AsSpan<float>().CopyTo(p.AsSpan<float>());
-            else s.AsSpan<double>().CopyTo(p.AsSpan<double>());
-        }
+        ParameterLoader.LoadInto(model.NamedState().Select(s => (s.Name, s.Tensor)).ToList(), saved, Path.GetFullPath(path), "ModelFile.Load");
     }
 }

@@ -34,6 +34,9 @@ public sealed class Dropout : Module
     /// <summary>The probability of zeroing an element.</summary>
     public double P { get; }
 
+    /// <summary>The masks' generator (its state is saved in checkpoints, so a resumed run draws the same masks).</summary>
+    internal Rng Generator => _rng;
+
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input)
     {

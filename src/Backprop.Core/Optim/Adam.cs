@@ -74,6 +74,11 @@ public class Adam : Optimizer
     /// <summary>How many updates parameter <paramref name="index"/> has received (its t).</summary>
     public int ParameterStep(int index) => _steps[index];
 
+    internal override IEnumerable<(string Key, Array?[] Slots)> StateBuffers() =>
+        [("exp_avg", _firstMoments), ("exp_avg_sq", _secondMoments), ("max_exp_avg_sq", _maxSecondMoments)];
+
+    internal override int[]? ParameterSteps => _steps;
+
     /// <inheritdoc/>
     protected override unsafe void Update<T>(int index, Span<T> p, ReadOnlySpan<T> grad)
     {

@@ -19,10 +19,10 @@ public abstract class LRScheduler
     public Optimizer Optimizer { get; }
 
     /// <summary>η₀: the learning rate when the schedule was created.</summary>
-    public double BaseLearningRate { get; }
+    public double BaseLearningRate { get; internal set; }
 
     /// <summary>The epoch counter t (0 before the first <see cref="Step"/>).</summary>
-    public int Epoch { get; private set; }
+    public int Epoch { get; internal set; }
 
     /// <summary>The optimizer's current learning rate.</summary>
     public double LearningRate => Optimizer.LearningRate;

@@ -52,7 +52,14 @@ public abstract class Optimizer
     }
 
     /// <summary>The number of <see cref="Step"/> calls so far.</summary>
-    public int StepCount { get; private set; }
+    public int StepCount { get; internal set; }
+
+    /// <summary>The per-parameter state buffers by PyTorch's key ("momentum_buffer", "exp_avg", …): each slot array holds one
+    /// buffer per parameter, null until that parameter's first update. Checkpoints save and restore them.</summary>
+    internal virtual IEnumerable<(string Key, Array?[] Slots)> StateBuffers() => [];
+
+    /// <summary>Per-parameter step counts, for optimizers that keep them (Adam's t), else null.</summary>
+    internal virtual int[]? ParameterSteps => null;
 
     /// <summary>Zeros every parameter's gradient in place.</summary>
     public void ZeroGrad()

@@ -53,6 +53,8 @@ public sealed class SGD : Optimizer
     /// <summary>τ.</summary>
     public double Dampening { get; }
 
+    internal override IEnumerable<(string Key, Array?[] Slots)> StateBuffers() => [("momentum_buffer", _momentumBuffers)];
+
     /// <inheritdoc/>
     protected override unsafe void Update<T>(int index, Span<T> p, ReadOnlySpan<T> g)
     {

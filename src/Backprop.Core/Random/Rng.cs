@@ -31,6 +31,13 @@ public sealed class Rng
         return z ^ (z >> 31);
     }
 
+    /// <summary>The generator's whole state (for checkpoints): the four xoshiro words and the cached Box–Muller sample.</summary>
+    internal (ulong S0, ulong S1, ulong S2, ulong S3, double? Spare) State
+    {
+        get => (_s0, _s1, _s2, _s3, _spareGaussian);
+        set => (_s0, _s1, _s2, _s3, _spareGaussian) = value;
+    }
+
     /// <summary>The next 64 random bits.</summary>
     public ulong NextUInt64()
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Backprop.IO;
 using Backprop.NN;
 using Backprop.Optim;
 
@@ -62,30 +63,52 @@ public sealed class Trainer
     /// <summary>Rows per batch when evaluating (default 1024).</summary>
     public int EvaluationBatchSize { get; init; } = 1024;
 
-    /// <summary>Trains for <paramref name="epochs"/> epochs.</summary>
+    /// <summary>Write a <see cref="Checkpoint"/> to <see cref="CheckpointPath"/> after every this many epochs (default 0: never).
+    /// The file is replaced atomically each time; <see cref="Fit"/>'s <c>resumeFrom</c> continues from it.</summary>
+    public int CheckpointEvery { get; init; }
+
+    /// <summary>The checkpoint file written every <see cref="CheckpointEvery"/> epochs.</summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>Trains until <paramref name="epochs"/> epochs are complete (from epoch 1, or after the checkpoint's epoch when resuming).</summary>
     /// <param name="train">The training data.</param>
-    /// <param name="epochs">Number of passes over <paramref name="train"/>.</param>
+    /// <param name="epochs">The total number of passes over <paramref name="train"/>, counting those of a resumed checkpoint.</param>
     /// <param name="validation">Data evaluated after each epoch, or null.</param>
     /// <param name="progress">Called after steps and at each epoch's end (on the training thread).</param>
     /// <param name="cancellationToken">Stops the run after the current step; the history so far is returned with <see cref="TrainingHistory.Cancelled"/> set.</param>
+    /// <param name="resumeFrom">A checkpoint written by <see cref="CheckpointEvery"/> (or <see cref="Checkpoint.Save"/>) for this
+    /// model, optimizer type and schedule: the parameters, optimizer and schedule state and the shuffling generator are restored
+    /// and training continues with the next epoch, exactly as the run that wrote it would have; the returned history holds the
+    /// epochs trained by this call (steps keep their global numbers).</param>
     /// <exception cref="InvalidOperationException">The loss became NaN or infinite (the message names the epoch and step).</exception>
+    /// <exception cref="ModelFileException">The checkpoint cannot be read or does not fit, or one cannot be written.</exception>
     public TrainingHistory Fit(TensorDataset train, int epochs, TensorDataset? validation = null,
-        Action<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+        Action<TrainingProgress>? progress = null, CancellationToken cancellationToken = default, string? resumeFrom = null)
     {
         ArgumentNullException.ThrowIfNull(train);
         if (epochs < 0) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "Trainer.Fit: expected epochs ≥ 0.");
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "Trainer: expected BatchSize ≥ 1.");
         if (train.Count == 0) throw new ArgumentException("Trainer.Fit: the training set is empty.", nameof(train));
+        if (CheckpointEvery < 0) throw new ArgumentOutOfRangeException(nameof(CheckpointEvery), CheckpointEvery, "Trainer: expected CheckpointEvery ≥ 0.");
+        if (CheckpointEvery > 0 && string.IsNullOrEmpty(CheckpointPath))
+            throw new InvalidOperationException("Trainer: CheckpointEvery is set but CheckpointPath is not; expected the file to write.");
 
         var history = new TrainingHistory();
         var rng = new Rng(Seed);
-        int stepsPerEpoch = train.BatchCount(BatchSize), totalSteps = stepsPerEpoch * epochs, step = 0;
+        int firstEpoch = 1, step = 0;
+        if (resumeFrom is not null)
+        {
+            TrainingPosition position = Checkpoint.Load(resumeFrom, Model, Optimizer, Scheduler, rng);
+            (firstEpoch, step) = (position.Epoch + 1, position.Step);
+        }
+        int stepsPerEpoch = train.BatchCount(BatchSize), totalSteps = stepsPerEpoch * epochs;
+        _resumedSteps = step;
         long samples = 0;
         var clock = Stopwatch.StartNew();
         bool wasTraining = Model.IsTraining;
         try
         {
-            for (int epoch = 1; epoch <= epochs; epoch++)
+            for (int epoch = firstEpoch; epoch <= epochs; epoch++)
             {
                 TimeSpan epochStart = clock.Elapsed;
                 double lr = Optimizer.LearningRate, lossSum = 0, metricSum = 0;
@@ -133,6 +156,8 @@ public sealed class Trainer
                 var record = new EpochRecord(epoch, lossSum / epochSamples, metricSum / epochSamples, validationLoss, validationMetric, lr,
                     clock.Elapsed - epochStart);
                 history.EpochList.Add(record);
+                if (CheckpointEvery > 0 && epoch % CheckpointEvery == 0)
+                    Checkpoint.Save(CheckpointPath!, Model, Optimizer, Scheduler, new TrainingPosition(epoch, step), rng);
                 var lastStep = history.StepList[^1];
                 progress?.Invoke(Snapshot(epoch, epochs, step, totalSteps, stepInEpoch, stepsPerEpoch, lastStep.Loss, lastStep.Metric,
                     samples, clock.Elapsed, record));
@@ -145,6 +170,8 @@ public sealed class Trainer
             Model.Train(wasTraining);
         }
     }
+
+    private int _resumedSteps;
 
     private TrainingProgress Snapshot(int epoch, int epochs, int step, int totalSteps, int stepInEpoch, int stepsPerEpoch,
         double loss, double metric, long samples, TimeSpan elapsed, EpochRecord? summary)
@@ -163,7 +190,7 @@ public sealed class Trainer
             LearningRate = Optimizer.LearningRate,
             SamplesPerSecond = samples / seconds,
             Elapsed = elapsed,
-            Eta = TimeSpan.FromSeconds(seconds / step * (totalSteps - step)),
+            Eta = TimeSpan.FromSeconds(seconds / Math.Max(1, step - _resumedSteps) * (totalSteps - step)),
             EpochSummary = summary,
         };
     }

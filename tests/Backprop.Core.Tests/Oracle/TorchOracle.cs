@@ -42,12 +42,18 @@ internal static class TorchOracle
     /// <summary>Runs a request {"dtype", "cases"} and returns the "results" array.</summary>
     public static JsonArray Run(string dtype, IEnumerable<JsonObject> cases)
     {
-        RequireOrSkip();
         var request = new JsonObject { ["dtype"] = dtype, ["cases"] = new JsonArray(cases.ToArray<JsonNode>()) };
-        string script = Path.Combine(ExternalRequirement.RepositoryRoot, "tests", "oracle", "torch_oracle.py");
-        var (code, stdout, stderr) = Execute($"\"{script}\"", request.ToJsonString());
-        if (code != 0) throw new InvalidOperationException($"torch_oracle.py exited with {code}: {stderr}");
-        return JsonNode.Parse(stdout)!["results"]!.AsArray();
+        return RunScript("torch_oracle.py", request)["results"]!.AsArray();
+    }
+
+    /// <summary>Runs tests/oracle/<paramref name="script"/> with PyTorch on one JSON request and returns its JSON answer.</summary>
+    public static JsonNode RunScript(string script, JsonObject request)
+    {
+        RequireOrSkip();
+        string path = Path.Combine(ExternalRequirement.RepositoryRoot, "tests", "oracle", script);
+        var (code, stdout, stderr) = Execute($"\"{path}\"", request.ToJsonString());
+        if (code != 0) throw new InvalidOperationException($"{script} exited with {code}: {stderr}");
+        return JsonNode.Parse(stdout)!;
     }
 
     /// <summary>Reads a tensor answer: (shape, data).</summary>
@@ -55,7 +61,7 @@ internal static class TorchOracle
         (node["shape"]!.AsArray().Select(d => d!.GetValue<int>()).ToArray(),
          node["data"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray());
 
-    private static (int Code, string Stdout, string Stderr) Execute(string arguments, string? stdin)
+    internal static (int Code, string Stdout, string Stderr) Execute(string arguments, string? stdin)
     {
         var psi = new ProcessStartInfo(Python, arguments)
         {
