@@ -136,6 +136,13 @@ public class TensorTorchParityTests
         yield return C("matmul", [In(3, 4, 6), In(6, 5)], t => t[0].MatMul(t[1]));
         yield return C("matmul", [In(2, 7, 3), In(3, 1)], t => t[0].MatMul(t[1]));
         yield return C("matmul", [In(2, 3, 4), In(2, 4, 5)], t => t[0].MatMul(t[1]));
+        Input[][] matmulPairs =
+        [
+            [In(4), In(4, 3)], [In(2, 4), In(4)], [In(4), In(4)], [In(4), In(2, 4, 3)], [In(2, 3, 4), In(4)],
+            [In(2, 1, 3, 4), In(5, 4, 6)], [In(3, 4), In(2, 4, 5)], [In(1, 2, 3), In(4, 3, 2)], [In(2, 2, 2, 3), In(2, 1, 3, 2)],
+            [In(3, 1, 2, 5), In(1, 4, 5, 3)],
+        ];
+        foreach (Input[] pair in matmulPairs) yield return C("matmul", pair, t => Tensor.MatMul(t[0], t[1]));
 
         // ---- shape ops ----------------------------------------------------------------------------
         yield return C("transpose", [In(3, 5)], t => t[0].Transpose());
@@ -212,9 +219,8 @@ public class TensorTorchParityTests
         return n;
     }
 
-    // FromArray reads an empty shape as "1-D" (shape [n]), so rank-0 inputs are made with Scalar.
-    private static Tensor Create(double[] data, int[] shape, DType dtype) =>
-        shape.Length == 0 ? Tensor.Scalar(data[0], dtype) : Tensor.FromArray(data, shape, dtype);
+    // FromArray with a dtype takes the shape as given, so [] makes a rank-0 tensor.
+    private static Tensor Create(double[] data, int[] shape, DType dtype) => Tensor.FromArray(data, shape, dtype);
 
     /// <summary>What our engine produced for one case, to compare with PyTorch's answer.</summary>
     private sealed record Ours(Case Case, Tensor Output, Tensor[] Inputs);

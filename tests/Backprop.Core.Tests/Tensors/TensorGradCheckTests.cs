@@ -86,6 +86,21 @@ public class TensorGradCheckTests
         Check(x => Tensor.MatMul(x[0], x[0]), Randn(7, 3, 3)); // both operands the same tensor
     }
 
+    [Theory]
+    [InlineData(new[] { 4 }, new[] { 4, 3 })]          // row vector · matrix
+    [InlineData(new[] { 2, 4 }, new[] { 4 })]          // matrix · column vector
+    [InlineData(new[] { 4 }, new[] { 4 })]             // dot product → rank 0
+    [InlineData(new[] { 4 }, new[] { 2, 4, 3 })]       // vector · batch
+    [InlineData(new[] { 2, 3, 4 }, new[] { 4 })]       // batch · vector
+    [InlineData(new[] { 2, 1, 3, 4 }, new[] { 5, 4, 2 })] // broadcast batch dimensions
+    [InlineData(new[] { 3, 4 }, new[] { 2, 4, 5 })]    // one matrix A against a batch of B
+    [InlineData(new[] { 1, 2, 3 }, new[] { 4, 3, 2 })] // a batch of one, broadcast
+    [InlineData(new[] { 2, 2, 2, 3 }, new[] { 2, 1, 3, 2 })]
+    public void MatMul_VectorsAndBroadcastBatches(int[] sa, int[] sb)
+    {
+        Check(x => Tensor.MatMul(x[0], x[1]), Randn(1, sa), Randn(2, sb));
+    }
+
     [Fact]
     public void Transpose_Reshape()
     {
