@@ -87,7 +87,12 @@ public sealed partial class Tensor
 
     /// <summary>A new leaf sharing this tensor's data (writes to one show in the other) that records no
     /// graph and does not require gradients: gradients stop here.</summary>
-    public Tensor Detach() => new(_shape, _storage) { Label = Label };
+    public Tensor Detach()
+    {
+        Tensor detached = SharingStorage(_shape);
+        detached.Label = Label;
+        return detached;
+    }
 
     // ---- the extension point --------------------------------------------------------------------
 

@@ -53,6 +53,10 @@ public sealed partial class Tensor
     {
     }
 
+    /// <summary>A new leaf of <paramref name="shape"/> (same element count) over this tensor's storage: writes to
+    /// one show in the other (a view, <see cref="Detach"/>).</summary>
+    internal Tensor SharingStorage(int[] shape) => new(shape, _storage);
+
     /// <summary>The size of each dimension, outermost first (empty for a scalar).</summary>
     public IReadOnlyList<int> Shape => _shapeView ??= new ReadOnlyCollection<int>(_shape);
 

@@ -163,6 +163,80 @@ public class TensorTorchParityTests
         yield return C("concat", [In(2, 1, 3), In(2, 3, 3)], t => Tensor.Concat(t, 1), Axis(1));
         yield return C("concat", [In(2, 3)], t => Tensor.Concat(t, 0), Axis(0));
 
+        // ---- squeeze, unsqueeze, select, stack, gather, where, clamp ------------------------------
+        yield return C("squeeze", [In(2, 1, 3, 1)], t => t[0].Squeeze(), new JsonObject());
+        foreach (int axis in new[] { 1, -1, 0 })
+            yield return C("squeeze", [In(2, 1, 3, 1)], t => t[0].Squeeze(axis), Axis(axis));
+        foreach (int axis in new[] { 0, 1, 2, -1, -3 })
+            yield return C("unsqueeze", [In(2, 3)], t => t[0].Unsqueeze(axis), Axis(axis));
+        foreach ((int axis, int index) in new[] { (0, 1), (1, -1), (-1, 2), (2, 0) })
+            yield return C("select", [In(2, 4, 3)], t => t[0].Select(axis, index), new JsonObject { ["axis"] = axis, ["index"] = index });
+        yield return C("select", [In(5)], t => t[0].Select(0, 3), new JsonObject { ["axis"] = 0, ["index"] = 3 });
+        foreach (int axis in new[] { 0, 1, 2, -1 })
+            yield return C("stack", [In(2, 3), In(2, 3), In(2, 3)], t => Tensor.Stack(t, axis), Axis(axis));
+        foreach ((int[] shape, int axis, int[] index, int[] indexShape) in new[]
+        {
+            (new[] { 3, 4 }, 1, new[] { 0, 3, 3, 1, 2, 2 }, new[] { 3, 2 }),
+            (new[] { 3, 4 }, 0, new[] { 2, 0, 1, 1, 1, 0, 2, 2 }, new[] { 2, 4 }),
+            (new[] { 2, 3, 4 }, -1, new[] { 3, 0, 1, 2, 2, 2 }, new[] { 2, 3, 1 }),
+            (new[] { 2, 3, 4 }, 1, new[] { 2, 2, 0, 1, 1, 0 }, new[] { 2, 1, 3 }),
+            (new[] { 5 }, 0, new[] { 4, 4, 0 }, new[] { 3 }),
+        })
+            yield return C("gather", [In(shape)], t => t[0].Gather(axis, index, indexShape), new JsonObject
+            {
+                ["axis"] = axis,
+                ["index"] = new JsonArray(index.Select(i => (JsonNode)i).ToArray()),
+                ["indexShape"] = new JsonArray(indexShape.Select(i => (JsonNode)i).ToArray()),
+            });
+        foreach ((int[] c, Input[] pair) in new[]
+        {
+            (new[] { 3, 4 }, new[] { In(3, 4), In(3, 4) }), (new[] { 3, 1 }, [In(1, 4), In(3, 4)]),
+            (new[] { 4 }, [In(3, 4), In()]), (new[] { 2, 1, 4 }, [In(3, 1), In(4)]),
+        })
+        {
+            double[] condition = Enumerable.Range(0, Count(c)).Select(i => (double)((i * 7 + 3) % 3 == 0 ? 0 : 1)).ToArray();
+            yield return C("where", pair, t => Tensor.Where(Tensor.FromArray(condition, c, t[0].DType), t[0], t[1]), new JsonObject
+            {
+                ["condition"] = new JsonArray(condition.Select(v => (JsonNode)v).ToArray()),
+                ["conditionShape"] = new JsonArray(c.Select(d => (JsonNode)d).ToArray()),
+            });
+        }
+        yield return C("clamp", [In(3, 5)], t => t[0].Clamp(-0.5, 1.0), new JsonObject { ["min"] = -0.5, ["max"] = 1.0 });
+        yield return C("clamp", [In(3, 5)], t => t[0].Clamp(min: 0.25), new JsonObject { ["min"] = 0.25 });
+        yield return C("clamp", [In(3, 5)], t => t[0].Clamp(max: -0.25), new JsonObject { ["max"] = -0.25 });
+        yield return C("clamp", [Ties(3, 5)], t => t[0].Clamp(0.0, 1.0), new JsonObject { ["min"] = 0.0, ["max"] = 1.0 }); // x on a bound
+
+        // ---- min, var, std, logsumexp -------------------------------------------------------------
+        foreach (int[] shape in new[] { new[] { 3, 4 }, [2, 3, 4], [5] })
+        {
+            yield return C("min", [In(shape)], t => t[0].Min());
+            foreach (int correction in new[] { 1, 0, 2 })
+            {
+                var args = new JsonObject { ["correction"] = correction };
+                yield return C("var", [In(shape)], t => t[0].Var(correction: correction), args);
+                yield return C("std", [In(shape)], t => t[0].Std(correction: correction), args.DeepClone().AsObject());
+            }
+            yield return C("logsumexp", [In(shape)], t => t[0].LogSumExp(), new JsonObject());
+            yield return C("logsumexp", [Huge(shape)], t => t[0].LogSumExp(), new JsonObject());
+        }
+        yield return C("var", [In(3, 4)], t => t[0].Var(keepDim: true), new JsonObject { ["keepDim"] = true });
+        yield return C("min", [Ties(4, 5)], t => t[0].Min(), new JsonObject());
+        foreach (int axis in new[] { 0, 1, -1 })
+            foreach (bool keepDim in new[] { false, true })
+            {
+                yield return C("min", [In(2, 3, 4)], t => t[0].Min(axis, keepDim), Axis(axis, keepDim));
+                yield return C("min", [Ties(3, 4, 2)], t => t[0].Min(axis, keepDim), Axis(axis, keepDim));
+                yield return C("logsumexp", [In(2, 3, 4)], t => t[0].LogSumExp(axis, keepDim), Axis(axis, keepDim));
+                yield return C("logsumexp", [Huge(3, 4)], t => t[0].LogSumExp(axis, keepDim), Axis(axis, keepDim));
+                foreach (int correction in new[] { 1, 0 })
+                {
+                    JsonObject args = Axis(axis, keepDim);
+                    args["correction"] = correction;
+                    yield return C("var", [In(2, 3, 4)], t => t[0].Var(axis, keepDim, correction), args);
+                    yield return C("std", [In(2, 3, 4)], t => t[0].Std(axis, keepDim, correction), args.DeepClone().AsObject());
+                }
+            }
+
         // ---- reductions: over everything and per axis, keepDim both ways --------------------------
         foreach (int[] shape in new[] { new[] { 3, 4 }, [2, 3, 4], [5] })
         {

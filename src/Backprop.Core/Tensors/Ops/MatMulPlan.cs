@@ -54,22 +54,15 @@ internal sealed class MatMulPlan
         if (Shapes.Equal(batchA, batchB))
             return new MatMulPlan([.. batchA, .. tail], Product(batchA), m, n, k, m * k, k * n, null, null);
 
-        int rank = Math.Max(batchA.Length, batchB.Length);
-        var batch = new int[rank];
-        for (int d = 1; d <= rank; d++)
-        {
-            int x = d <= batchA.Length ? batchA[^d] : 1, y = d <= batchB.Length ? batchB[^d] : 1;
-            if (x != y && x != 1 && y != 1)
-                throw new ShapeMismatchException("MatMul", sa, sb,
-                    $"MatMul: cannot multiply {Shapes.Format(sa)} by {Shapes.Format(sb)}: expected the batch dimensions " +
-                    $"{Shapes.Format(batchA)} and {Shapes.Format(batchB)} to broadcast ({x} ≠ {y} at batch axis {-d}).");
-            batch[rank - d] = x == 1 ? y : x;
-        }
+        int[] batch = BroadcastIndex.Shape(batchA, batchB, out int axis, out int x, out int y)
+            ?? throw new ShapeMismatchException("MatMul", sa, sb,
+                $"MatMul: cannot multiply {Shapes.Format(sa)} by {Shapes.Format(sb)}: expected the batch dimensions " +
+                $"{Shapes.Format(batchA)} and {Shapes.Format(batchB)} to broadcast ({x} ≠ {y} at batch axis {axis}).");
         int[] shape = [.. batch, .. tail];
         Shapes.ElementCount("MatMul", shape);
         int batches = Product(batch);
         return new MatMulPlan(shape, batches, m, n, k, 0, 0,
-            Offsets(batchA, batch, batches, m * k), Offsets(batchB, batch, batches, k * n));
+            BroadcastIndex.Offsets(batchA, batch, m * k), BroadcastIndex.Offsets(batchB, batch, k * n));
     }
 
     private static int Product(int[] dims)
@@ -77,32 +70,5 @@ internal sealed class MatMulPlan
         int p = 1;
         foreach (int d in dims) p *= d;
         return p;
-    }
-
-    // The offset of each batch item's matrix in an operand with batch dimensions `own` broadcast to `batch`.
-    private static int[] Offsets(int[] own, int[] batch, int batches, int matrix)
-    {
-        int rank = batch.Length, shift = rank - own.Length;
-        var strides = new int[rank]; // in matrices; 0 where the operand is broadcast
-        for (int d = rank - 1, stride = 1; d >= shift; d--)
-        {
-            strides[d] = own[d - shift] == 1 ? 0 : stride;
-            stride *= own[d - shift];
-        }
-        var offsets = new int[batches];
-        var index = new int[rank];
-        int offset = 0;
-        for (int p = 0; p < batches; p++)
-        {
-            offsets[p] = offset * matrix;
-            for (int d = rank - 1; d >= 0; d--) // odometer
-            {
-                offset += strides[d];
-                if (++index[d] < batch[d]) break;
-                offset -= strides[d] * batch[d];
-                index[d] = 0;
-            }
-        }
-        return offsets;
     }
 }

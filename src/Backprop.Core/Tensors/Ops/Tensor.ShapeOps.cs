@@ -43,12 +43,17 @@ public sealed partial class Tensor
         if (problem is not null)
             throw new ShapeMismatchException("Reshape", _shape, s,
                 $"Reshape: cannot reshape {Shapes.Format(_shape)} into {Shapes.Format(s)}: the shape {problem}.");
-        return Record("reshape", new Tensor(s, _storage), [this], static ctx =>
+        return View("reshape", s);
+    }
+
+    /// <summary>A tensor of <paramref name="shape"/> (same element count) sharing this tensor's storage, recorded
+    /// as <paramref name="op"/>; ∂/∂x = 1 (the upstream gradient is added back element for element).</summary>
+    private Tensor View(string op, int[] shape) =>
+        Record(op, SharingStorage(shape), [this], static ctx =>
         {
             if (ctx.DType == DType.Float32) AddSame<float>(ctx.Upstream<float>(), ctx.Grad<float>(0));
             else AddSame<double>(ctx.Upstream<double>(), ctx.Grad<double>(0));
         });
-    }
 
     private static void AddSame<T>(ReadOnlySpan<T> src, Span<T> dst) where T : unmanaged, IFloatingPointIeee754<T> =>
         TensorPrimitives.Add(dst, src, dst);
