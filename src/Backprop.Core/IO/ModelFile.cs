@@ -124,8 +124,8 @@ public static class ModelFile
         foreach (var (name, p) in parameters)
         {
             Tensor s = byName[name];
-            if (p.DType == DType.Float32) s.AsSpan<float>().CopyTo(p.AsSpan<float>());
-            else s.AsSpan<double>().CopyTo(p.AsSpan<double>());
+            if (p.DType == DType.Float32) s.AsReadOnlySpan<float>().CopyTo(p.AsSpan<float>());
+            else s.AsReadOnlySpan<double>().CopyTo(p.AsSpan<double>());
         }
     }
 }

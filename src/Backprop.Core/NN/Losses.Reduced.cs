@@ -39,7 +39,7 @@ public static partial class Losses
         {
             if (ctx.DType == DType.Float32) SoftCrossEntropyBackward<float>(ctx, reduction, labelSmoothing, c, lse);
             else SoftCrossEntropyBackward<double>(ctx, reduction, labelSmoothing, c, lse);
-        });
+        }, Saved.Inputs);
     }
 
     /// <summary>
@@ -82,7 +82,7 @@ public static partial class Losses
         {
             if (ctx.DType == DType.Float32) NllBackward<float>(ctx, reduction, picked);
             else NllBackward<double>(ctx, reduction, picked);
-        });
+        }, Saved.None);
     }
 
     /// <summary>
@@ -251,7 +251,7 @@ public static partial class Losses
         {
             if (ctx.DType == DType.Float32) PointwiseBackward<float, TFn>(ctx, reduction, fn);
             else PointwiseBackward<double, TFn>(ctx, reduction, fn);
-        });
+        }, Saved.Inputs);
     }
 
     private static void PointwiseBackward<T, TFn>(BackwardContext ctx, Reduction reduction, TFn fn) where T : unmanaged, IFloatingPointIeee754<T> where TFn : struct, IPointwiseLoss

@@ -13,6 +13,8 @@ public sealed partial class Tensor
     private Tensor? _pendingGrad;   // ∂L/∂this of a non-leaf during one backward pass
     private bool _retainGrad;
     private int _mark;              // traversal stamp (see TopologicalOrder)
+    private Saved _saved;           // which tensors the backward function reads
+    private int[]? _savedVersions;  // their versions when recorded: parents first, then the result
 
     /// <summary>
     /// Opt-in NaN/∞ detection for the whole process, like PyTorch's <c>detect_anomaly</c>: while true,
@@ -116,7 +118,11 @@ public sealed partial class Tensor
     /// <param name="result">The freshly computed output (a leaf with no graph yet).</param>
     /// <param name="parents">The inputs, in operand order; the array is owned by the node afterwards.</param>
     /// <param name="backward">The local backward step.</param>
-    internal static Tensor Record(string op, Tensor result, Tensor[] parents, BackwardFunction backward)
+    /// <param name="saved">Which tensors <paramref name="backward"/> reads (default: the inputs and the result). Their
+    /// <see cref="Version"/>s are recorded now, and the backward pass refuses to run the step if any has changed
+    /// since (an in-place write after the forward pass). Pass <see cref="Saved.None"/> for a step that reads only
+    /// the upstream gradient (sums, views, copies), so writes into its inputs stay legal, as in PyTorch.</param>
+    internal static Tensor Record(string op, Tensor result, Tensor[] parents, BackwardFunction backward, Saved saved = Saved.InputsAndResult)
     {
         if (s_detectAnomaly) CheckForward(op, result, parents);
         if (NoGrad.IsActive) return result;
@@ -127,8 +133,33 @@ public sealed partial class Tensor
         result._parents = parents;
         result._backward = backward;
         result._requiresGrad = true;
+        if (saved != Saved.None)
+        {
+            result._saved = saved;
+            var versions = new int[parents.Length + 1];
+            for (int i = 0; i < parents.Length; i++) versions[i] = parents[i].Version;
+            versions[^1] = result.Version;
+            result._savedVersions = versions;
+        }
         return result;
     }
+
+    /// <summary>Throws if a tensor this node's backward step reads was written in place after it was recorded.</summary>
+    private void CheckSavedVersions()
+    {
+        int[] versions = _savedVersions!;
+        if ((_saved & Saved.Inputs) != 0)
+            for (int i = 0; i < _parents.Length; i++)
+                if (_parents[i].Version != versions[i]) ThrowModified(_parents[i], $"input {i}", versions[i]);
+        if ((_saved & Saved.Result) != 0 && Version != versions[^1]) ThrowModified(this, "result", versions[^1]);
+    }
+
+    private void ThrowModified(Tensor saved, string role, int version) =>
+        throw new InvalidOperationException(
+            $"Backward: one of the tensors needed for gradient computation has been modified by an in-place operation: " +
+            $"{saved.DisplayName} {Shapes.Format(saved._shape)}, the {role} of '{Op}' ({DisplayName}), was saved at version {version} " +
+            $"and is now at version {saved.Version}. Expected no writes (indexer, Fill, AsSpan, a destination overload, an optimizer " +
+            "step) into it between the forward pass and Backward: run the forward pass again after changing it, or write into a copy.");
 
     private static void CheckForward(string op, Tensor result, Tensor[] parents)
     {
@@ -244,6 +275,7 @@ public sealed partial class Tensor
             if (node.IsLeaf) continue;
             Tensor? g = node._pendingGrad;
             if (g is null) continue; // not on a path from the output (cannot happen for a connected graph)
+            if (node._savedVersions is not null) node.CheckSavedVersions();
             ctx.Output = node;
             ctx.OutputGrad = g;
             node._backward!(ctx);
@@ -334,4 +366,19 @@ internal sealed class BackwardContext
             throw new InvalidOperationException($"Backward of '{Output.Op}': input {i} does not require gradients; check NeedsGrad({i}) first.");
         return parent.Accumulator().Data<T>();
     }
+}
+
+/// <summary>Which tensors a <see cref="BackwardFunction"/> reads, so the backward pass can check that none was
+/// written in place since the forward pass (see <see cref="Tensor.Version"/>).</summary>
+[Flags]
+internal enum Saved
+{
+    /// <summary>Only the upstream gradient (and shapes or indices captured in the closure).</summary>
+    None = 0,
+    /// <summary>The inputs' data.</summary>
+    Inputs = 1,
+    /// <summary>The forward result's data.</summary>
+    Result = 2,
+    /// <summary>Both.</summary>
+    InputsAndResult = Inputs | Result,
 }

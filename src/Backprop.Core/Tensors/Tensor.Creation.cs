@@ -40,7 +40,7 @@ public sealed partial class Tensor
     public static Tensor Full(int[] shape, double value, DType dtype = DType.Float32)
     {
         Tensor t = Create(shape, dtype);
-        t.Fill(value);
+        t.FillStorage(value); // a fresh tensor: not an in-place write
         return t;
     }
 

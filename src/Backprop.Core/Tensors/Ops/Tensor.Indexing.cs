@@ -37,7 +37,7 @@ public sealed partial class Tensor
         {
             if (ctx.DType == DType.Float32) ScatterAdd<float>(ctx.Upstream<float>(), ctx.Grad<float>(0), source);
             else ScatterAdd<double>(ctx.Upstream<double>(), ctx.Grad<double>(0), source);
-        });
+        }, Saved.None);
     }
 
     private int[] InferGatherShape(int axis, int count)
@@ -107,7 +107,7 @@ public sealed partial class Tensor
         {
             if (ctx.DType == DType.Float32) WhereBackward<float>(ctx, take, fromA, fromB);
             else WhereBackward<double>(ctx, take, fromA, fromB);
-        });
+        }, Saved.None);
     }
 
     private static int[] WhereMismatch(int[] x, int[] y, string left, string right) =>

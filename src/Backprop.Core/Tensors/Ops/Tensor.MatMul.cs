@@ -33,7 +33,7 @@ public sealed partial class Tensor
         {
             if (ctx.DType == DType.Float32) MatMulBackward<float>(ctx, plan);
             else MatMulBackward<double>(ctx, plan);
-        });
+        }, Saved.Inputs);
     }
 
     /// <summary>This tensor times <paramref name="other"/> (see <see cref="MatMul(Tensor, Tensor)"/>).</summary>

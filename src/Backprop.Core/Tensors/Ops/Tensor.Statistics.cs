@@ -41,7 +41,7 @@ public sealed partial class Tensor
         {
             if (ctx.DType == DType.Float32) ScatterToArgMax<float>(ctx.Upstream<float>(), ctx.Grad<float>(0), arg, n, inner);
             else ScatterToArgMax<double>(ctx.Upstream<double>(), ctx.Grad<double>(0), arg, n, inner);
-        });
+        }, Saved.None);
     }
 
     /// <summary>The index of the smallest element along <paramref name="axis"/> for every other position (first on

@@ -59,7 +59,7 @@ public sealed partial class Tensor
         {
             if (ctx.DType == DType.Float32) SelectBackward<float>(ctx.Upstream<float>(), ctx.Grad<float>(0), outer, n, inner, i);
             else SelectBackward<double>(ctx.Upstream<double>(), ctx.Grad<double>(0), outer, n, inner, i);
-        });
+        }, Saved.None);
     }
 
     private static void SelectBackward<T>(ReadOnlySpan<T> dy, Span<T> dx, int outer, int n, int inner, int i) where T : unmanaged, IFloatingPointIeee754<T>
