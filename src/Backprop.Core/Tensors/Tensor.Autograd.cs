@@ -272,9 +272,16 @@ public sealed partial class Tensor
         for (int i = order.Length - 1; i >= 0; i--)
         {
             Tensor node = order[i];
-            if (node.IsLeaf) continue;
             Tensor? g = node._pendingGrad;
-            if (g is null) continue; // not on a path from the output (cannot happen for a connected graph)
+            if (g is null) continue; // a leaf without hooks (it accumulates into Grad directly), or not on a path from the output
+            if (node._hooks is not null) node.ApplyHooks(g);
+            if (node.IsLeaf) // a hooked leaf: this pass's gradient, after the hooks, joins Grad
+            {
+                node._pendingGrad = null;
+                if (node._grad is null) node._grad = g;
+                else { AddInPlace(node._grad, g); GradientBufferPool.Return(g); }
+                continue;
+            }
             if (node._savedVersions is not null) node.CheckSavedVersions();
             ctx.Output = node;
             ctx.OutputGrad = g;
@@ -291,10 +298,11 @@ public sealed partial class Tensor
     }
 
     /// <summary>The buffer that accumulates ∂L/∂this during a backward pass: the leaf's own <see cref="Grad"/>
-    /// (created once, then reused), or a pending buffer for a non-leaf.</summary>
+    /// (created once, then reused), or a pending buffer for a non-leaf or a leaf with hooks (they must see this
+    /// pass's gradient alone).</summary>
     internal Tensor Accumulator()
     {
-        if (IsLeaf) return _grad ??= NewZeros();
+        if (IsLeaf && _hooks is null) return _grad ??= NewZeros();
         return _pendingGrad ??= GradientBufferPool.Zeros(_shape, DType);
     }
 
@@ -305,7 +313,7 @@ public sealed partial class Tensor
         {
             Tensor p = node._parents[k];
             if (!p._requiresGrad) continue;
-            Tensor acc = p.IsLeaf ? p._grad! : p._pendingGrad!;
+            Tensor acc = p._pendingGrad ?? p._grad!;
             if (!AllFinite(acc))
                 throw new NonFiniteTensorException(node.Op, node,
                     $"Backward: the backward step of '{node.Op}' ({node.DisplayName}, shape {Shapes.Format(node._shape)}) produced " +

@@ -1,3 +1,4 @@
+using static Backprop.Core.Tests.Tensors.TensorGradChecker;
 using Backprop.Optim;
 
 namespace Backprop.Core.Tests.Tensors;
@@ -6,13 +7,6 @@ namespace Backprop.Core.Tests.Tensors;
 /// tensor that changed after it was saved (PyTorch's "modified by an inplace operation").</summary>
 public class VersionCounterTests
 {
-    private static Tensor Leaf(params double[] values)
-    {
-        Tensor t = Tensor.FromArray(values);
-        t.RequiresGrad = true;
-        return t;
-    }
-
     [Fact]
     public void Every_in_place_write_bumps_the_version_and_reads_do_not()
     {
