@@ -45,4 +45,18 @@ public class MatMulSemanticsTests
         for (int j = 1; j < 5; j++)
             for (int e = 0; e < 24; e++) Assert.Equal(gb[e], gb[j * 24 + e], 12);
     }
+
+    [Fact]
+    public void Empty_batches_and_empty_vectors_give_empty_results_and_zero_dot_products()
+    {
+        Tensor a = Tensor.Ones([1, 2, 3], DType.Float64), b = Tensor.Ones([0, 3, 4], DType.Float64);
+        a.RequiresGrad = b.RequiresGrad = true;
+        Tensor y = a.MatMul(b);
+        Assert.Equal([0, 2, 4], y.Shape);
+        y.Sum().Backward();
+        Assert.All(a.Grad!.ToArray(), g => Assert.Equal(0.0, g));
+        Tensor dot = Tensor.Zeros([0], DType.Float64).MatMul(Tensor.Zeros([0], DType.Float64));
+        Assert.Equal(0, dot.Rank);
+        Assert.Equal(0.0, dot.Item());
+    }
 }
