@@ -87,6 +87,20 @@ public class VersionCounterTests
     }
 
     [Fact]
+    public void Elementwise_functions_check_only_what_their_derivative_reads()
+    {
+        Tensor a = Leaf(1, 2, 3);
+        Tensor h = a * 1.0;
+        Tensor viaResult = h.Exp().Sum();  // exp′ = exp: reads its result, not h
+        Tensor viaInput = h.Log().Sum();   // log′ = 1/x: reads h
+        h.AsSpan<double>()[0] = 5;
+        viaResult.Backward();
+        Assert.Equal(Math.Exp(2), a.Grad!.ToArray()[1], 12);
+        var e = Assert.Throws<InvalidOperationException>(() => viaInput.Backward());
+        Assert.Contains("the input 0 of 'log'", e.Message);
+    }
+
+    [Fact]
     public void The_optimizer_step_after_backward_is_legal_and_a_stale_graph_is_refused()
     {
         Tensor w = Leaf(0.5, -1, 2);

@@ -201,6 +201,7 @@ public sealed partial class Tensor
     private readonly struct ClampFn(double min, double max) : IUnaryFunction
     {
         public string Name => "clamp";
+        public Saved Reads => Saved.Inputs;
 
         public void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
         {
