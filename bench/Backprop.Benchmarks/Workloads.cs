@@ -73,7 +73,7 @@ public sealed class MlpStep : Workload
         _activation = activation == ActivationKind.ReLU ? "relu" : "tanh";
         _loss = classify ? "cross_entropy" : "mse";
         _model = MLP.Create(sizes[0], sizes[1..^1], sizes[^1], activation, seed: seed, fuseActivations: true);
-        _initial = [.. _model.Parameters().Select(p => p.AsSpan<float>().ToArray())];
+        _initial = [.. _model.Parameters().Select(p => p.AsReadOnlySpan<float>().ToArray())];
         _sgd = new SGD(_model.Parameters(), LearningRate);
         var rng = new Rng(seed + 1);
         _xData = classify ? Uniform(rng, batch * sizes[0], 0, 1) : Gaussian(rng, batch * sizes[0]);
@@ -111,7 +111,7 @@ public sealed class MlpStep : Workload
         _sgd.ZeroGrad();
         loss.Backward();
         _sgd.Step();
-        _firstLoss ??= loss.AsSpan<float>()[0];
+        _firstLoss ??= loss.AsReadOnlySpan<float>()[0];
     }
 
     public override Dictionary<string, object> Export(string dir)

@@ -38,6 +38,12 @@ def reduce_op(fn, x, args):
     return fn(x, dim=args["axis"], keepdim=args.get("keepDim", False))
 
 
+def moment_op(fn, x, args):
+    # torch 1.13 takes `correction` only together with `dim`; no axis means every dimension.
+    dim = tuple(range(x.dim())) if args.get("axis") is None else args["axis"]
+    return fn(x, dim=dim, correction=args.get("correction", 1), keepdim=args.get("keepDim", False))
+
+
 def max_op(x, args):
     if args.get("axis") is None:
         return x.max()
@@ -85,6 +91,27 @@ OPS = {
     "linear": lambda t, a: F.linear(t[0], t[1], t[2] if len(t) > 2 else None),
     "batch_norm_train": lambda t, a: F.batch_norm(t[0], None, None, t[1], t[2], training=True, eps=1e-5),
     "layer_norm": lambda t, a: F.layer_norm(t[0], (t[0].shape[-1],), t[1], t[2], eps=1e-5),
+    "cross_entropy_probs": lambda t, a: F.cross_entropy(t[0], t[1], label_smoothing=a.get("smoothing", 0.0),
+                                                        reduction=a.get("reduction", "mean")),
+    "cross_entropy_labels": lambda t, a: F.cross_entropy(t[0], torch.tensor(a["labels"], dtype=torch.long),
+                                                         label_smoothing=a.get("smoothing", 0.0),
+                                                         reduction=a.get("reduction", "mean")),
+    "nll_loss": lambda t, a: F.nll_loss(t[0].log_softmax(1) if a.get("logSoftmax") else t[0], torch.tensor(a["labels"], dtype=torch.long), reduction=a.get("reduction", "mean")),
+    "l1_loss": lambda t, a: F.l1_loss(t[0], t[1], reduction=a.get("reduction", "mean")),
+    "huber_loss": lambda t, a: F.huber_loss(t[0], t[1], reduction=a.get("reduction", "mean"), delta=a.get("delta", 1.0)),
+    "squeeze": lambda t, a: t[0].squeeze() if a.get("axis") is None else t[0].squeeze(a["axis"]),
+    "unsqueeze": lambda t, a: t[0].unsqueeze(a["axis"]),
+    "select": lambda t, a: t[0].select(a["axis"], a["index"]),
+    "stack": lambda t, a: torch.stack(t, dim=a["axis"]),
+    "gather": lambda t, a: t[0].gather(a["axis"], torch.tensor(a["index"], dtype=torch.long).reshape(a["indexShape"])),
+    "where": lambda t, a: torch.where(torch.tensor(a["condition"]).reshape(a["conditionShape"]) != 0, t[0], t[1]),
+    "clamp": lambda t, a: t[0].clamp(a.get("min"), a.get("max")),
+    "min": lambda t, a: t[0].min() if a.get("axis") is None
+    else t[0].min(dim=a["axis"], keepdim=a.get("keepDim", False)).values,
+    "var": lambda t, a: moment_op(torch.var, t[0], a),
+    "std": lambda t, a: moment_op(torch.std, t[0], a),
+    "logsumexp": lambda t, a: t[0].logsumexp(dim=a["axis"] if a.get("axis") is not None else tuple(range(t[0].dim())),
+                                             keepdim=a.get("keepDim", False)),
 }
 
 

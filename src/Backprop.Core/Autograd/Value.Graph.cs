@@ -128,6 +128,7 @@ public sealed partial class Value
         for (int i = order.Length - 1; i >= 0; i--)
         {
             Value node = order[i];
+            if ((node._shape & HookFlag) != 0) node.ApplyHooks(); // ∂root/∂node is complete: hooks may replace it
             double g = node._passGrad;
             node.Grad += g;
             switch (node.ParentCount)
@@ -154,6 +155,7 @@ public sealed partial class Value
         for (int i = order.Length - 1; i >= 0; i--)
         {
             Value node = order[i];
+            if ((node._shape & HookFlag) != 0) node.ApplyHooks();
             double g = node._passGrad;
             for (int k = 0; k < node.ParentCount; k++)
             {

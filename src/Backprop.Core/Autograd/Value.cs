@@ -31,9 +31,10 @@ public sealed partial class Value
     private readonly Value? _p1;
     private readonly double _d0, _d1;
 
-    // The number of parents (low 30 bits) and the IsConstant / IsParameter flags (top two bits), one int.
+    // The number of parents (low 29 bits), the has-hooks flag (bit 29, see Value.Hooks.cs) and the IsConstant /
+    // IsParameter flags (top two bits), one int.
     private int _shape;
-    private const int ArityMask = (1 << 30) - 1, ConstantFlag = 1 << 30, ParameterFlag = 1 << 31;
+    private const int ArityMask = (1 << 29) - 1, HookFlag = 1 << 29, ConstantFlag = 1 << 30, ParameterFlag = 1 << 31;
 
     // Scratch for graph traversals (see Value.Graph.cs): the traversal stamp, and ∂root/∂this during
     // the current backward pass.

@@ -161,7 +161,7 @@ public static class Checkpoint
         optimizer.StepCount = stepCount;
         parameterSteps?.CopyTo(optimizer.ParameterSteps!, 0);
         foreach (var (slots, i, saved) in restored)
-            slots[i] = saved is null ? null : saved.DType == DType.Float32 ? saved.AsSpan<float>().ToArray() : saved.AsSpan<double>().ToArray();
+            slots[i] = saved is null ? null : saved.DType == DType.Float32 ? saved.AsReadOnlySpan<float>().ToArray() : saved.AsReadOnlySpan<double>().ToArray();
         if (schedule is var (epoch, baseLr))
         {
             scheduler!.Epoch = epoch;

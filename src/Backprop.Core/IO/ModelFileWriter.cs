@@ -47,8 +47,8 @@ internal sealed class ModelFileWriter
         Append([tensor.DType == DType.Float32 ? ModelFile.Float32Code : ModelFile.Float64Code]);
         AppendInt(tensor.Rank);
         foreach (int d in tensor.Shape) AppendInt(d);
-        if (tensor.DType == DType.Float32) AppendElements<float>(tensor.AsSpan<float>());
-        else AppendElements<double>(tensor.AsSpan<double>());
+        if (tensor.DType == DType.Float32) AppendElements<float>(tensor.AsReadOnlySpan<float>());
+        else AppendElements<double>(tensor.AsReadOnlySpan<double>());
     }
 
     private void AppendElements<T>(ReadOnlySpan<T> elements) where T : unmanaged

@@ -218,8 +218,8 @@ public static class OnnxExport
             var tensor = new TensorProto { Name = name, DataType = ElementType };
             tensor.Dims.AddRange(t.Shape.Select(d => (long)d));
             tensor.RawData = t.DType == DType.Float32
-                ? ByteString.CopyFrom(MemoryMarshal.AsBytes(t.AsSpan<float>()))
-                : ByteString.CopyFrom(MemoryMarshal.AsBytes(t.AsSpan<double>()));
+                ? ByteString.CopyFrom(MemoryMarshal.AsBytes(t.AsReadOnlySpan<float>()))
+                : ByteString.CopyFrom(MemoryMarshal.AsBytes(t.AsReadOnlySpan<double>()));
             Proto.Initializer.Add(tensor);
             return name;
         }

@@ -46,8 +46,8 @@ internal static class ParameterLoader
         foreach (var (name, target) in targets)
         {
             Tensor s = byName[name];
-            if (target.DType == DType.Float32) s.AsSpan<float>().CopyTo(target.AsSpan<float>());
-            else s.AsSpan<double>().CopyTo(target.AsSpan<double>());
+            if (target.DType == DType.Float32) s.AsReadOnlySpan<float>().CopyTo(target.AsSpan<float>());
+            else s.AsReadOnlySpan<double>().CopyTo(target.AsSpan<double>());
         }
     }
 }

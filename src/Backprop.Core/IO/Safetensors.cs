@@ -114,8 +114,8 @@ public static class Safetensors
     private static void WriteData(Stream stream, Tensor t)
     {
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("Safetensors: big-endian machines are not supported.");
-        if (t.DType == DType.Float32) stream.Write(MemoryMarshal.AsBytes(t.AsSpan<float>()));
-        else stream.Write(MemoryMarshal.AsBytes(t.AsSpan<double>()));
+        if (t.DType == DType.Float32) stream.Write(MemoryMarshal.AsBytes(t.AsReadOnlySpan<float>()));
+        else stream.Write(MemoryMarshal.AsBytes(t.AsReadOnlySpan<double>()));
     }
 
     private static byte[] Header(List<(string Name, Tensor Tensor)> list, IReadOnlyDictionary<string, string>? metadata)

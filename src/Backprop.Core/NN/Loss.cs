@@ -74,19 +74,28 @@ public sealed class BCEWithLogitsLoss : Loss
     public override Tensor Forward(Tensor prediction, Tensor target) => Losses.BinaryCrossEntropyWithLogits(prediction, target);
 }
 
-/// <summary>Softmax cross-entropy on logits [N, C] with class labels, <see cref="Losses.CrossEntropy"/> (mean).</summary>
-public sealed class CrossEntropyLoss : Loss
+/// <summary>Softmax cross-entropy on logits [N, C] (PyTorch's <c>nn.CrossEntropyLoss</c>): with class labels
+/// (<see cref="Losses.CrossEntropy(Tensor, int[])"/>) or class probabilities
+/// (<see cref="Losses.CrossEntropy(Tensor, Tensor, double, Reduction)"/>), with optional label smoothing and reduction.</summary>
+/// <param name="labelSmoothing">ε in [0, 1] (default 0).</param>
+/// <param name="reduction">Mean (default), Sum or None.</param>
+public sealed class CrossEntropyLoss(double labelSmoothing = 0, Reduction reduction = Reduction.Mean) : Loss
 {
+    /// <summary>The label smoothing ε.</summary>
+    public double LabelSmoothing { get; } = labelSmoothing;
+
+    /// <summary>How the per-sample losses are combined.</summary>
+    public Reduction Reduction { get; } = reduction;
+
     /// <inheritdoc/>
     public override string Name => "cross_entropy";
 
-    /// <summary>Not supported: cross-entropy here takes class labels.</summary>
-    /// <exception cref="ArgumentException">Always.</exception>
-    public override Tensor Forward(Tensor prediction, Tensor target) =>
-        throw new ArgumentException(
-            $"CrossEntropyLoss: expected integer class labels (Forward(logits, int[] labels)), got a float target tensor of shape " +
-            $"{Shapes.Format(target.Shape)}; use MSELoss or BCEWithLogitsLoss for float targets.");
+    /// <summary>The loss against class probabilities of the logits' shape [N, C].</summary>
+    public override Tensor Forward(Tensor prediction, Tensor target) => Losses.CrossEntropy(prediction, target, LabelSmoothing, Reduction);
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor prediction, int[] labels) => Losses.CrossEntropy(prediction, labels);
+    public override Tensor Forward(Tensor prediction, int[] labels) =>
+        LabelSmoothing == 0 && Reduction == Reduction.Mean
+            ? Losses.CrossEntropy(prediction, labels)
+            : Losses.CrossEntropy(prediction, labels, LabelSmoothing, Reduction);
 }

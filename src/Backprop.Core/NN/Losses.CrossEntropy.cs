@@ -16,19 +16,8 @@ public static partial class Losses
     /// <exception cref="ArgumentOutOfRangeException">A label is outside [0, C).</exception>
     public static Tensor CrossEntropy(Tensor logits, int[] labels)
     {
-        ArgumentNullException.ThrowIfNull(logits);
-        ArgumentNullException.ThrowIfNull(labels);
-        if (logits.Rank != 2 || logits.Shape[0] != labels.Length)
-            throw new ShapeMismatchException("CrossEntropy", logits.Shape, [labels.Length],
-                $"CrossEntropy: the logits have shape {Shapes.Format(logits.Shape)} and there are {labels.Length} labels (shape [{labels.Length}]); " +
-                $"expected logits of shape [N, C] with N = {labels.Length}.");
+        CheckLabels("CrossEntropy", logits, labels, "logits");
         int n = logits.Shape[0], c = logits.Shape[1];
-        if (n == 0 || c == 0)
-            throw new ArgumentException($"CrossEntropy: the logits {Shapes.Format(logits.Shape)} are empty; expected at least one sample and one class.");
-        for (int i = 0; i < n; i++)
-            if ((uint)labels[i] >= (uint)c)
-                throw new ArgumentOutOfRangeException(nameof(labels), labels[i],
-                    $"CrossEntropy: label {labels[i]} of sample {i} is out of range for logits of shape {Shapes.Format(logits.Shape)}; expected a class index in [0, {c - 1}].");
         int[] y = (int[])labels.Clone();
         // Saved for the backward step, per row: the max m and s = Σ e^{z − m}, so softmax = e^{z − m}/s
         // (z − m is exact in float32 near the max, unlike z − lse).

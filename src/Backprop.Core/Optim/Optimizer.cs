@@ -76,8 +76,8 @@ public abstract class Optimizer
             Tensor p = _parameters[i];
             Tensor? g = p.Grad;
             if (g is null) continue;
-            if (p.DType == DType.Float32) Update<float>(i, p.AsSpan<float>(), g.AsSpan<float>());
-            else Update<double>(i, p.AsSpan<double>(), g.AsSpan<double>());
+            if (p.DType == DType.Float32) Update<float>(i, p.AsSpan<float>(), g.AsReadOnlySpan<float>()); // AsSpan: the step bumps p's Version
+            else Update<double>(i, p.AsSpan<double>(), g.AsReadOnlySpan<double>());
         }
     }
 

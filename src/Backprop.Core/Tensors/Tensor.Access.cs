@@ -16,14 +16,19 @@ public sealed partial class Tensor
     }
 
     /// <summary>The element at <paramref name="index"/> (one index per dimension; negative counts from the end).
-    /// Setting writes the storage in place and records nothing in the graph.</summary>
+    /// Setting writes the storage in place, records nothing in the graph and bumps <see cref="Version"/>; for a
+    /// differentiable slice use <see cref="Select"/>.</summary>
     /// <exception cref="ArgumentException">Wrong number of indices.</exception>
     /// <exception cref="IndexOutOfRangeException">An index is out of range.</exception>
     [System.Runtime.CompilerServices.IndexerName("Element")] // "Item" is taken by Item()
     public double this[params int[] index]
     {
         get => GetFlat(FlatIndex(index));
-        set => SetFlat(FlatIndex(index), value);
+        set
+        {
+            SetFlat(FlatIndex(index), value);
+            BumpVersion();
+        }
     }
 
     private int FlatIndex(int[] index)
@@ -53,8 +58,14 @@ public sealed partial class Tensor
         else ((double[])_storage)[i] = value;
     }
 
-    /// <summary>Sets every element to <paramref name="value"/> in place (records nothing).</summary>
+    /// <summary>Sets every element to <paramref name="value"/> in place (records nothing; bumps <see cref="Version"/>).</summary>
     public void Fill(double value)
+    {
+        BumpVersion();
+        FillStorage(value);
+    }
+
+    private void FillStorage(double value)
     {
         if (_storage is float[] f) f.AsSpan().Fill((float)value);
         else ((double[])_storage).AsSpan().Fill(value);
@@ -103,6 +114,6 @@ public sealed partial class Tensor
                 ReadOnlySpan<float> dy = ctx.Upstream<float>();
                 for (int i = 0; i < dx.Length; i++) dx[i] += dy[i];
             }
-        });
+        }, Saved.None);
     }
 }

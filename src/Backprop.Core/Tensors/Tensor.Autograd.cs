@@ -13,6 +13,8 @@ public sealed partial class Tensor
     private Tensor? _pendingGrad;   // ∂L/∂this of a non-leaf during one backward pass
     private bool _retainGrad;
     private int _mark;              // traversal stamp (see TopologicalOrder)
+    private Saved _saved;           // which tensors the backward function reads
+    private int[]? _savedVersions;  // their versions when recorded: parents first, then the result
 
     /// <summary>
     /// Opt-in NaN/∞ detection for the whole process, like PyTorch's <c>detect_anomaly</c>: while true,
@@ -87,7 +89,12 @@ public sealed partial class Tensor
 
     /// <summary>A new leaf sharing this tensor's data (writes to one show in the other) that records no
     /// graph and does not require gradients: gradients stop here.</summary>
-    public Tensor Detach() => new(_shape, _storage) { Label = Label };
+    public Tensor Detach()
+    {
+        Tensor detached = SharingStorage(_shape);
+        detached.Label = Label;
+        return detached;
+    }
 
     // ---- the extension point --------------------------------------------------------------------
 
@@ -111,7 +118,11 @@ public sealed partial class Tensor
     /// <param name="result">The freshly computed output (a leaf with no graph yet).</param>
     /// <param name="parents">The inputs, in operand order; the array is owned by the node afterwards.</param>
     /// <param name="backward">The local backward step.</param>
-    internal static Tensor Record(string op, Tensor result, Tensor[] parents, BackwardFunction backward)
+    /// <param name="saved">Which tensors <paramref name="backward"/> reads (default: the inputs and the result). Their
+    /// <see cref="Version"/>s are recorded now, and the backward pass refuses to run the step if any has changed
+    /// since (an in-place write after the forward pass). Pass <see cref="Saved.None"/> for a step that reads only
+    /// the upstream gradient (sums, views, copies), so writes into its inputs stay legal, as in PyTorch.</param>
+    internal static Tensor Record(string op, Tensor result, Tensor[] parents, BackwardFunction backward, Saved saved = Saved.InputsAndResult)
     {
         if (s_detectAnomaly) CheckForward(op, result, parents);
         if (NoGrad.IsActive) return result;
@@ -122,8 +133,33 @@ public sealed partial class Tensor
         result._parents = parents;
         result._backward = backward;
         result._requiresGrad = true;
+        if (saved != Saved.None)
+        {
+            result._saved = saved;
+            var versions = new int[parents.Length + 1];
+            for (int i = 0; i < parents.Length; i++) versions[i] = parents[i].Version;
+            versions[^1] = result.Version;
+            result._savedVersions = versions;
+        }
         return result;
     }
+
+    /// <summary>Throws if a tensor this node's backward step reads was written in place after it was recorded.</summary>
+    private void CheckSavedVersions()
+    {
+        int[] versions = _savedVersions!;
+        if ((_saved & Saved.Inputs) != 0)
+            for (int i = 0; i < _parents.Length; i++)
+                if (_parents[i].Version != versions[i]) ThrowModified(_parents[i], $"input {i}", versions[i]);
+        if ((_saved & Saved.Result) != 0 && Version != versions[^1]) ThrowModified(this, "result", versions[^1]);
+    }
+
+    private void ThrowModified(Tensor saved, string role, int version) =>
+        throw new InvalidOperationException(
+            $"Backward: one of the tensors needed for gradient computation has been modified by an in-place operation: " +
+            $"{saved.DisplayName} {Shapes.Format(saved._shape)}, the {role} of '{Op}' ({DisplayName}), was saved at version {version} " +
+            $"and is now at version {saved.Version}. Expected no writes (indexer, Fill, AsSpan, a destination overload, an optimizer " +
+            "step) into it between the forward pass and Backward: run the forward pass again after changing it, or write into a copy.");
 
     private static void CheckForward(string op, Tensor result, Tensor[] parents)
     {
@@ -236,9 +272,17 @@ public sealed partial class Tensor
         for (int i = order.Length - 1; i >= 0; i--)
         {
             Tensor node = order[i];
-            if (node.IsLeaf) continue;
             Tensor? g = node._pendingGrad;
-            if (g is null) continue; // not on a path from the output (cannot happen for a connected graph)
+            if (g is null) continue; // a leaf without hooks (it accumulates into Grad directly), or not on a path from the output
+            if (node._hooks is not null) node.ApplyHooks(g);
+            if (node.IsLeaf) // a hooked leaf: this pass's gradient, after the hooks, joins Grad
+            {
+                node._pendingGrad = null;
+                if (node._grad is null) node._grad = g;
+                else { AddInPlace(node._grad, g); GradientBufferPool.Return(g); }
+                continue;
+            }
+            if (node._savedVersions is not null) node.CheckSavedVersions();
             ctx.Output = node;
             ctx.OutputGrad = g;
             node._backward!(ctx);
@@ -254,10 +298,11 @@ public sealed partial class Tensor
     }
 
     /// <summary>The buffer that accumulates ∂L/∂this during a backward pass: the leaf's own <see cref="Grad"/>
-    /// (created once, then reused), or a pending buffer for a non-leaf.</summary>
+    /// (created once, then reused), or a pending buffer for a non-leaf or a leaf with hooks (they must see this
+    /// pass's gradient alone).</summary>
     internal Tensor Accumulator()
     {
-        if (IsLeaf) return _grad ??= NewZeros();
+        if (IsLeaf && _hooks is null) return _grad ??= NewZeros();
         return _pendingGrad ??= GradientBufferPool.Zeros(_shape, DType);
     }
 
@@ -268,7 +313,7 @@ public sealed partial class Tensor
         {
             Tensor p = node._parents[k];
             if (!p._requiresGrad) continue;
-            Tensor acc = p.IsLeaf ? p._grad! : p._pendingGrad!;
+            Tensor acc = p._pendingGrad ?? p._grad!;
             if (!AllFinite(acc))
                 throw new NonFiniteTensorException(node.Op, node,
                     $"Backward: the backward step of '{node.Op}' ({node.DisplayName}, shape {Shapes.Format(node._shape)}) produced " +
@@ -329,4 +374,19 @@ internal sealed class BackwardContext
             throw new InvalidOperationException($"Backward of '{Output.Op}': input {i} does not require gradients; check NeedsGrad({i}) first.");
         return parent.Accumulator().Data<T>();
     }
+}
+
+/// <summary>Which tensors a <see cref="BackwardFunction"/> reads, so the backward pass can check that none was
+/// written in place since the forward pass (see <see cref="Tensor.Version"/>).</summary>
+[Flags]
+internal enum Saved
+{
+    /// <summary>Only the upstream gradient (and shapes or indices captured in the closure).</summary>
+    None = 0,
+    /// <summary>The inputs' data.</summary>
+    Inputs = 1,
+    /// <summary>The forward result's data.</summary>
+    Result = 2,
+    /// <summary>Both.</summary>
+    InputsAndResult = Inputs | Result,
 }

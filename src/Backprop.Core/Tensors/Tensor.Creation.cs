@@ -40,41 +40,48 @@ public sealed partial class Tensor
     public static Tensor Full(int[] shape, double value, DType dtype = DType.Float32)
     {
         Tensor t = Create(shape, dtype);
-        t.Fill(value);
+        t.FillStorage(value); // a fresh tensor: not an in-place write
         return t;
     }
 
     /// <summary>A rank-0 tensor holding <paramref name="value"/> (shape []).</summary>
     public static Tensor Scalar(double value, DType dtype = DType.Float32) => Full([], value, dtype);
 
-    /// <summary>A Float32 tensor copying <paramref name="data"/>; 1-D unless a <paramref name="shape"/> is given.</summary>
+    /// <summary>A Float32 tensor copying <paramref name="data"/>; 1-D unless a <paramref name="shape"/> is given
+    /// (a params list cannot tell "no shape" from an empty one, so for a rank-0 tensor use <see cref="Scalar"/> or
+    /// <see cref="FromArray(ReadOnlySpan{double}, int[], DType)"/> with shape <c>[]</c>).</summary>
     public static Tensor FromArray(float[] data, params int[] shape)
     {
         ArgumentNullException.ThrowIfNull(data);
-        return FromSpan<float>(data, shape, nameof(FromArray));
+        return FromSpan<float>(data, OneDimensionalIfEmpty(shape), nameof(FromArray));
     }
 
-    /// <summary>A Float64 tensor copying <paramref name="data"/>; 1-D unless a <paramref name="shape"/> is given.</summary>
+    /// <summary>A Float64 tensor copying <paramref name="data"/>; 1-D unless a <paramref name="shape"/> is given
+    /// (see <see cref="FromArray(float[], int[])"/> for rank 0).</summary>
     public static Tensor FromArray(double[] data, params int[] shape)
     {
         ArgumentNullException.ThrowIfNull(data);
-        return FromSpan<double>(data, shape, nameof(FromArray));
+        return FromSpan<double>(data, OneDimensionalIfEmpty(shape), nameof(FromArray));
     }
 
-    /// <summary>A Float32 tensor of the given shape copying <paramref name="data"/> (row-major).</summary>
-    public static Tensor FromArray(ReadOnlySpan<float> data, params int[] shape) => FromSpan(data, shape, nameof(FromArray));
+    /// <summary>A Float32 tensor of the given shape copying <paramref name="data"/> (row-major); 1-D when no shape is given.</summary>
+    public static Tensor FromArray(ReadOnlySpan<float> data, params int[] shape) => FromSpan(data, OneDimensionalIfEmpty(shape), nameof(FromArray));
 
-    /// <summary>A Float64 tensor of the given shape copying <paramref name="data"/> (row-major).</summary>
-    public static Tensor FromArray(ReadOnlySpan<double> data, params int[] shape) => FromSpan(data, shape, nameof(FromArray));
+    /// <summary>A Float64 tensor of the given shape copying <paramref name="data"/> (row-major); 1-D when no shape is given.</summary>
+    public static Tensor FromArray(ReadOnlySpan<double> data, params int[] shape) => FromSpan(data, OneDimensionalIfEmpty(shape), nameof(FromArray));
 
     /// <summary>A tensor of the given shape and dtype from row-major doubles (converted to Float32 if asked):
-    /// the convenient way to drive both dtypes from the same test data.</summary>
+    /// the convenient way to drive both dtypes from the same test data. The shape is taken as given: <c>[]</c>
+    /// makes a rank-0 tensor from one value.</summary>
     public static Tensor FromArray(ReadOnlySpan<double> data, int[] shape, DType dtype)
     {
+        ArgumentNullException.ThrowIfNull(shape);
         if (dtype == DType.Float64) return FromSpan(data, shape, nameof(FromArray));
         Tensor t = FromSpan<double>(data, shape, nameof(FromArray));
         return t.To(DType.Float32);
     }
+
+    private static int[]? OneDimensionalIfEmpty(int[]? shape) => shape is null || shape.Length == 0 ? null : shape;
 
     /// <summary>A 2-D Float32 tensor copying <paramref name="data"/>.</summary>
     public static Tensor FromArray(float[,] data)
@@ -98,7 +105,7 @@ public sealed partial class Tensor
 
     private static Tensor FromSpan<T>(ReadOnlySpan<T> data, int[]? shape, string op) where T : unmanaged
     {
-        int[] s = shape is null || shape.Length == 0 ? [data.Length] : CheckedShape(shape);
+        int[] s = shape is null ? [data.Length] : CheckedShape(shape); // null: 1-D
         int count = Shapes.ElementCount(s);
         if (count != data.Length)
             throw new ArgumentException(

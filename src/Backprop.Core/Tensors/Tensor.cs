@@ -18,9 +18,11 @@ namespace Backprop;
 /// is a leaf), and so does every operation inside a <see cref="NoGrad"/> scope. Leaf gradients accumulate
 /// across backward passes until <see cref="ZeroGrad"/>. The graph stays alive as long as its output does,
 /// so <c>Backward</c> may be called on it more than once.</para>
-/// <para>Backward functions read the forward inputs and results they saved, so do not write into a tensor's
-/// storage (indexer, <see cref="AsSpan{T}"/>, an optimizer step) between a forward pass and its backward pass;
-/// update parameters afterwards and run the forward pass again, as in PyTorch.</para>
+/// <para>Backward functions read the forward inputs and results they saved. Every in-place write (the indexer,
+/// <see cref="Fill"/>, <see cref="AsSpan{T}"/>, a destination overload, an optimizer step) bumps the storage's
+/// <see cref="Version"/>, and <see cref="Backward(Tensor?, bool)"/> refuses to use a saved tensor whose version
+/// changed after it was saved, as PyTorch does: update parameters after the backward pass and run the forward
+/// pass again.</para>
 /// <para>A graph is not thread-safe: build and differentiate it on one thread at a time.</para>
 /// </remarks>
 [Notebook.TypeFormatterSource(typeof(Notebook.NotebookFormatterSource))]
@@ -31,6 +33,7 @@ public sealed partial class Tensor
     internal readonly Array _storage;
     internal readonly int[] _shape;
     private ReadOnlyCollection<int>? _shapeView;
+    private StorageVersion? _version; // shared by every tensor over the same storage; created on the first write or share
 
     // The graph: empty parents and a null backward function for a leaf (see Tensor.Autograd.cs).
     private Tensor[] _parents = [];
@@ -52,6 +55,23 @@ public sealed partial class Tensor
         : this(shape, dtype == DType.Float32 ? new float[Shapes.ElementCount(shape)] : new double[Shapes.ElementCount(shape)])
     {
     }
+
+    /// <summary>A new leaf of <paramref name="shape"/> (same element count) over this tensor's storage: writes to
+    /// one show in the other (a view, <see cref="Detach"/>).</summary>
+    internal Tensor SharingStorage(int[] shape) => new(shape, _storage) { _version = _version ??= new StorageVersion() };
+
+    /// <summary>
+    /// How many times this tensor's storage has been written in place (PyTorch's <c>_version</c>): the indexer's
+    /// setter, <see cref="Fill"/>, <see cref="AsSpan{T}"/>, the destination overloads (e.g.
+    /// <see cref="Add(Tensor, Tensor, Tensor)"/>) and optimizer steps each add one. Tensors that share storage
+    /// (<see cref="Detach"/>, <see cref="Reshape"/>, <see cref="Squeeze()"/>, <see cref="Unsqueeze"/>) share the
+    /// count. An operation that saves a tensor for its backward step records this number, and
+    /// <see cref="Backward(Tensor?, bool)"/> throws if it has changed since.
+    /// </summary>
+    public int Version => _version?.Value ?? 0;
+
+    /// <summary>Records an in-place write into the storage (see <see cref="Version"/>).</summary>
+    internal void BumpVersion() => (_version ??= new StorageVersion()).Value++;
 
     /// <summary>The size of each dimension, outermost first (empty for a scalar).</summary>
     public IReadOnlyList<int> Shape => _shapeView ??= new ReadOnlyCollection<int>(_shape);
@@ -96,17 +116,27 @@ public sealed partial class Tensor
     /// <summary>The storage as <c>double[]</c>, or null for a Float32 tensor.</summary>
     internal double[]? DoubleStorage => _storage as double[];
 
-    /// <summary>The elements as a span that reads and writes this tensor's storage.</summary>
+    /// <summary>The elements as a span that reads and writes this tensor's storage. The tensor cannot see writes
+    /// through the span, so every call counts as an in-place write (<see cref="Version"/> goes up by one); to read,
+    /// use <see cref="AsReadOnlySpan{T}"/>.</summary>
     /// <typeparam name="T"><see cref="float"/> for <see cref="DType.Float32"/>, <see cref="double"/> for <see cref="DType.Float64"/>.</typeparam>
     /// <exception cref="InvalidOperationException"><typeparamref name="T"/> does not match <see cref="DType"/>.</exception>
     public Span<T> AsSpan<T>() where T : unmanaged
     {
-        if (_storage is not T[] array)
-            throw new InvalidOperationException(
-                $"AsSpan<{typeof(T).Name}>: the tensor {Shapes.Format(_shape)} holds {DType} elements; " +
-                $"expected AsSpan<{(DType == DType.Float32 ? "float" : "double")}>() or a conversion with To(DType).");
+        T[] array = TypedStorage<T>("AsSpan");
+        BumpVersion();
         return array;
     }
+
+    /// <summary>The elements as a read-only span over this tensor's storage (no copy; <see cref="Version"/> is unchanged).</summary>
+    /// <typeparam name="T"><see cref="float"/> for <see cref="DType.Float32"/>, <see cref="double"/> for <see cref="DType.Float64"/>.</typeparam>
+    /// <exception cref="InvalidOperationException"><typeparamref name="T"/> does not match <see cref="DType"/>.</exception>
+    public ReadOnlySpan<T> AsReadOnlySpan<T>() where T : unmanaged => TypedStorage<T>("AsReadOnlySpan");
+
+    private T[] TypedStorage<T>(string op) where T : unmanaged =>
+        _storage as T[] ?? throw new InvalidOperationException(
+            $"{op}<{typeof(T).Name}>: the tensor {Shapes.Format(_shape)} holds {DType} elements; " +
+            $"expected {op}<{(DType == DType.Float32 ? "float" : "double")}>() or a conversion with To(DType).");
 
     /// <summary>A leaf of <paramref name="shape"/> whose storage is NOT cleared (large arrays come straight
     /// from the allocator): only for an op that writes every element before anyone reads it.</summary>
@@ -130,4 +160,10 @@ public sealed partial class Tensor
 
     /// <summary>Converts a double constant to the element type.</summary>
     internal static T Cast<T>(double value) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateTruncating(value);
+}
+
+/// <summary>The in-place write count of one storage array, shared by every tensor over it (see <see cref="Tensor.Version"/>).</summary>
+internal sealed class StorageVersion
+{
+    public int Value;
 }

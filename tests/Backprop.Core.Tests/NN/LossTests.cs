@@ -116,7 +116,7 @@ public class LossTests
         Assert.Contains("label 4 of sample 1", range.Message);
         Assert.Contains("[0, 3]", range.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => Losses.CrossEntropy(Tensor.Zeros(2, 4), [-1, 0]));
-        Assert.Throws<ArgumentException>(() => new CrossEntropyLoss().Forward(Tensor.Zeros(2, 2), Tensor.Zeros(2, 2)));
+        Assert.Throws<ArgumentException>(() => new NLLLoss().Forward(Tensor.Zeros(2, 2), Tensor.Zeros(2, 2)));
     }
 
     [Fact]
@@ -130,5 +130,70 @@ public class LossTests
             new BCEWithLogitsLoss().Forward(single, labels).Item());
         Assert.Equal(Losses.CrossEntropy(logits, labels).Item(), new CrossEntropyLoss().Forward(logits, labels).Item());
         Assert.Throws<ArgumentOutOfRangeException>(() => new BCEWithLogitsLoss().Forward(single, [0, 2]));
+    }
+
+    [Fact]
+    public void Reduced_losses_pass_the_gradient_check_with_every_reduction()
+    {
+        int[] labels = [2, 0, 3, 1];
+        foreach (Reduction reduction in new[] { Reduction.Mean, Reduction.Sum, Reduction.None })
+        {
+            Tensor z = FiniteDifferences.Param(11, 2.0, 4, 4);
+            Tensor q = Tensor.Rand([4, 4], 12, DType.Float64).Detach();
+            q.RequiresGrad = true;
+            FiniteDifferences.Check(t => Losses.CrossEntropy(t[0], t[1], 0.1, reduction), [z, q]);
+            FiniteDifferences.Check(t => Losses.CrossEntropy(t[0], labels, 0.2, reduction), [z]);
+            FiniteDifferences.Check(t => Losses.NLLLoss(t[0].LogSoftmax(1), labels, reduction), [z]);
+            Tensor p = FiniteDifferences.Param(13, 2.0, 3, 5), y = FiniteDifferences.Param(14, 2.0, 3, 5);
+            FiniteDifferences.Check(t => Losses.L1Loss(t[0], t[1], reduction), [p, y]);
+            FiniteDifferences.Check(t => Losses.HuberLoss(t[0], t[1], 0.75, reduction), [p, y]);
+            FiniteDifferences.Check(t => Losses.HuberLoss(t[0], t[1], reduction: reduction), [p, y]);
+        }
+    }
+
+    [Fact]
+    public void Reduced_losses_match_their_definitions()
+    {
+        Tensor p = Tensor.FromArray(new double[] { 0, 3, -2, 0.5 }), y = Tensor.FromArray(new double[] { 1, 0, 0, 0.5 });
+        Assert.Equal(4.5 / 4, Losses.HuberLoss(p, y).Item(), 14);                  // ½ + 2.5 + 1.5 + 0
+        Assert.Equal(new double[] { 0.5, 2.5, 1.5, 0 }, Losses.HuberLoss(p, y, reduction: Reduction.None).ToArray());
+        Assert.Equal(6.0, Losses.L1Loss(p, y, Reduction.Sum).Item());
+        Assert.Equal([4], Losses.L1Loss(p, y, Reduction.None).Shape);
+        Tensor logProbs = Tensor.FromArray(new double[,] { { -0.1, -2.3 }, { -1.2, -0.4 } });
+        Assert.Equal((2.3 + 1.2) / 2, Losses.NLLLoss(logProbs, [1, 0]).Item(), 14);
+        Assert.Equal(new double[] { 2.3, 1.2 }, Losses.NLLLoss(logProbs, [1, 0], Reduction.None).ToArray());
+
+        // Label smoothing ε: (1 − ε)·CE + ε·mean over classes of (lse − z).
+        Tensor z = Tensor.FromArray(new double[,] { { 1, 2, 0.5 }, { -1, 0, 3 } });
+        int[] labels = [1, 2];
+        double expected = 0;
+        for (int i = 0; i < 2; i++)
+        {
+            double lse = Math.Log(Enumerable.Range(0, 3).Sum(k => Math.Exp(z[i, k])));
+            expected += 0.7 * (lse - z[i, labels[i]]) + 0.3 * Enumerable.Range(0, 3).Average(k => lse - z[i, k]);
+        }
+        Assert.Equal(expected / 2, Losses.CrossEntropy(z, labels, 0.3).Item(), 13);
+        Assert.Equal(Losses.CrossEntropy(z, labels).Item(), Losses.CrossEntropy(z, labels, 0.0).Item(), 13);
+        Tensor oneHot = Tensor.FromArray(new double[,] { { 0, 1, 0 }, { 0, 0, 1 } });
+        Assert.Equal(Losses.CrossEntropy(z, labels).Item(), new CrossEntropyLoss().Forward(z, oneHot).Item(), 13);
+        Assert.Equal(expected, new CrossEntropyLoss(0.3, Reduction.Sum).Forward(z, labels).Item(), 13);
+    }
+
+    [Fact]
+    public void Reduced_losses_report_bad_shapes_and_arguments()
+    {
+        var e = Assert.Throws<ShapeMismatchException>(() => Losses.CrossEntropy(Tensor.Zeros(2, 3), Tensor.Zeros(2, 4)));
+        Assert.Equal("CrossEntropy: the logits have shape [2, 3] but the targets have shape [2, 4]; expected equal shapes (no broadcasting).", e.Message);
+        e = Assert.Throws<ShapeMismatchException>(() => Losses.CrossEntropy(Tensor.Zeros(2, 3, 1), Tensor.Zeros(2, 3, 1)));
+        Assert.Contains("expected both of shape [N, C]", e.Message);
+        e = Assert.Throws<ShapeMismatchException>(() => Losses.NLLLoss(Tensor.Zeros(3, 4), [0, 1]));
+        Assert.Equal("NLLLoss: the scores have shape [3, 4] and there are 2 labels (shape [2]); expected scores of shape [N, C] with N = 2.", e.Message);
+        var range = Assert.Throws<ArgumentOutOfRangeException>(() => Losses.NLLLoss(Tensor.Zeros(2, 4), [0, 4]));
+        Assert.Contains("NLLLoss: label 4 of sample 1", range.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Losses.CrossEntropy(Tensor.Zeros(2, 4), [0, 1], 1.5));
+        e = Assert.Throws<ShapeMismatchException>(() => Losses.L1Loss(Tensor.Zeros(3), Tensor.Zeros(3, 1)));
+        Assert.StartsWith("L1Loss: the predictions have shape [3] but the targets have shape [3, 1]", e.Message);
+        Assert.StartsWith("HuberLoss:", Assert.Throws<ShapeMismatchException>(() => Losses.HuberLoss(Tensor.Zeros(2), Tensor.Zeros(3))).Message);
+        Assert.Contains("expected a finite δ > 0", Assert.Throws<ArgumentOutOfRangeException>(() => Losses.HuberLoss(Tensor.Zeros(2), Tensor.Zeros(2), 0)).Message);
     }
 }

@@ -1,3 +1,4 @@
+using Backprop.NN;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -136,6 +137,13 @@ public class TensorTorchParityTests
         yield return C("matmul", [In(3, 4, 6), In(6, 5)], t => t[0].MatMul(t[1]));
         yield return C("matmul", [In(2, 7, 3), In(3, 1)], t => t[0].MatMul(t[1]));
         yield return C("matmul", [In(2, 3, 4), In(2, 4, 5)], t => t[0].MatMul(t[1]));
+        Input[][] matmulPairs =
+        [
+            [In(4), In(4, 3)], [In(2, 4), In(4)], [In(4), In(4)], [In(4), In(2, 4, 3)], [In(2, 3, 4), In(4)],
+            [In(2, 1, 3, 4), In(5, 4, 6)], [In(3, 4), In(2, 4, 5)], [In(1, 2, 3), In(4, 3, 2)], [In(2, 2, 2, 3), In(2, 1, 3, 2)],
+            [In(3, 1, 2, 5), In(1, 4, 5, 3)],
+        ];
+        foreach (Input[] pair in matmulPairs) yield return C("matmul", pair, t => Tensor.MatMul(t[0], t[1]));
 
         // ---- shape ops ----------------------------------------------------------------------------
         yield return C("transpose", [In(3, 5)], t => t[0].Transpose());
@@ -161,6 +169,80 @@ public class TensorTorchParityTests
         yield return C("batch_norm_train", [Huge(4, 5), In(5), In(5)], t => Backprop.NN.Functional.BatchNorm(t[0], null, null, t[1], t[2], training: true));
         yield return C("layer_norm", [In(4, 5), In(5), In(5)], t => Backprop.NN.Functional.LayerNorm(t[0], t[1], t[2]));
         yield return C("layer_norm", [In(2, 3, 4), In(4), In(4)], t => Backprop.NN.Functional.LayerNorm(t[0], t[1], t[2]));
+
+        // ---- squeeze, unsqueeze, select, stack, gather, where, clamp ------------------------------
+        yield return C("squeeze", [In(2, 1, 3, 1)], t => t[0].Squeeze(), new JsonObject());
+        foreach (int axis in new[] { 1, -1, 0 })
+            yield return C("squeeze", [In(2, 1, 3, 1)], t => t[0].Squeeze(axis), Axis(axis));
+        foreach (int axis in new[] { 0, 1, 2, -1, -3 })
+            yield return C("unsqueeze", [In(2, 3)], t => t[0].Unsqueeze(axis), Axis(axis));
+        foreach ((int axis, int index) in new[] { (0, 1), (1, -1), (-1, 2), (2, 0) })
+            yield return C("select", [In(2, 4, 3)], t => t[0].Select(axis, index), new JsonObject { ["axis"] = axis, ["index"] = index });
+        yield return C("select", [In(5)], t => t[0].Select(0, 3), new JsonObject { ["axis"] = 0, ["index"] = 3 });
+        foreach (int axis in new[] { 0, 1, 2, -1 })
+            yield return C("stack", [In(2, 3), In(2, 3), In(2, 3)], t => Tensor.Stack(t, axis), Axis(axis));
+        foreach ((int[] shape, int axis, int[] index, int[] indexShape) in new[]
+        {
+            (new[] { 3, 4 }, 1, new[] { 0, 3, 3, 1, 2, 2 }, new[] { 3, 2 }),
+            (new[] { 3, 4 }, 0, new[] { 2, 0, 1, 1, 1, 0, 2, 2 }, new[] { 2, 4 }),
+            (new[] { 2, 3, 4 }, -1, new[] { 3, 0, 1, 2, 2, 2 }, new[] { 2, 3, 1 }),
+            (new[] { 2, 3, 4 }, 1, new[] { 2, 2, 0, 1, 1, 0 }, new[] { 2, 1, 3 }),
+            (new[] { 5 }, 0, new[] { 4, 4, 0 }, new[] { 3 }),
+        })
+            yield return C("gather", [In(shape)], t => t[0].Gather(axis, index, indexShape), new JsonObject
+            {
+                ["axis"] = axis,
+                ["index"] = new JsonArray(index.Select(i => (JsonNode)i).ToArray()),
+                ["indexShape"] = new JsonArray(indexShape.Select(i => (JsonNode)i).ToArray()),
+            });
+        foreach ((int[] c, Input[] pair) in new[]
+        {
+            (new[] { 3, 4 }, new[] { In(3, 4), In(3, 4) }), (new[] { 3, 1 }, [In(1, 4), In(3, 4)]),
+            (new[] { 4 }, [In(3, 4), In()]), (new[] { 2, 1, 4 }, [In(3, 1), In(4)]),
+        })
+        {
+            double[] condition = Enumerable.Range(0, Count(c)).Select(i => (double)((i * 7 + 3) % 3 == 0 ? 0 : 1)).ToArray();
+            yield return C("where", pair, t => Tensor.Where(Tensor.FromArray(condition, c, t[0].DType), t[0], t[1]), new JsonObject
+            {
+                ["condition"] = new JsonArray(condition.Select(v => (JsonNode)v).ToArray()),
+                ["conditionShape"] = new JsonArray(c.Select(d => (JsonNode)d).ToArray()),
+            });
+        }
+        yield return C("clamp", [In(3, 5)], t => t[0].Clamp(-0.5, 1.0), new JsonObject { ["min"] = -0.5, ["max"] = 1.0 });
+        yield return C("clamp", [In(3, 5)], t => t[0].Clamp(min: 0.25), new JsonObject { ["min"] = 0.25 });
+        yield return C("clamp", [In(3, 5)], t => t[0].Clamp(max: -0.25), new JsonObject { ["max"] = -0.25 });
+        yield return C("clamp", [Ties(3, 5)], t => t[0].Clamp(0.0, 1.0), new JsonObject { ["min"] = 0.0, ["max"] = 1.0 }); // x on a bound
+
+        // ---- min, var, std, logsumexp -------------------------------------------------------------
+        foreach (int[] shape in new[] { new[] { 3, 4 }, [2, 3, 4], [5] })
+        {
+            yield return C("min", [In(shape)], t => t[0].Min());
+            foreach (int correction in new[] { 1, 0, 2 })
+            {
+                var args = new JsonObject { ["correction"] = correction };
+                yield return C("var", [In(shape)], t => t[0].Var(correction: correction), args);
+                yield return C("std", [In(shape)], t => t[0].Std(correction: correction), args.DeepClone().AsObject());
+            }
+            yield return C("logsumexp", [In(shape)], t => t[0].LogSumExp(), new JsonObject());
+            yield return C("logsumexp", [Huge(shape)], t => t[0].LogSumExp(), new JsonObject());
+        }
+        yield return C("var", [In(3, 4)], t => t[0].Var(keepDim: true), new JsonObject { ["keepDim"] = true });
+        yield return C("min", [Ties(4, 5)], t => t[0].Min(), new JsonObject());
+        foreach (int axis in new[] { 0, 1, -1 })
+            foreach (bool keepDim in new[] { false, true })
+            {
+                yield return C("min", [In(2, 3, 4)], t => t[0].Min(axis, keepDim), Axis(axis, keepDim));
+                yield return C("min", [Ties(3, 4, 2)], t => t[0].Min(axis, keepDim), Axis(axis, keepDim));
+                yield return C("logsumexp", [In(2, 3, 4)], t => t[0].LogSumExp(axis, keepDim), Axis(axis, keepDim));
+                yield return C("logsumexp", [Huge(3, 4)], t => t[0].LogSumExp(axis, keepDim), Axis(axis, keepDim));
+                foreach (int correction in new[] { 1, 0 })
+                {
+                    JsonObject args = Axis(axis, keepDim);
+                    args["correction"] = correction;
+                    yield return C("var", [In(2, 3, 4)], t => t[0].Var(axis, keepDim, correction), args);
+                    yield return C("std", [In(2, 3, 4)], t => t[0].Std(axis, keepDim, correction), args.DeepClone().AsObject());
+                }
+            }
 
         // ---- reductions: over everything and per axis, keepDim both ways --------------------------
         foreach (int[] shape in new[] { new[] { 3, 4 }, [2, 3, 4], [5] })
@@ -188,6 +270,42 @@ public class TensorTorchParityTests
             yield return C("max", [Ties(4, 5)], t => t[0].Max(axis), Axis(axis));
             yield return C("max", [Ties(3, 4, 2)], t => t[0].Max(axis, keepDim: true), Axis(axis, true));
         }
+    }
+
+    /// <summary>The losses with PyTorch's reductions (a separate table, appended to <see cref="Cases"/>).</summary>
+    private static IEnumerable<Case> LossCases()
+    {
+        int[] labels = [2, 0, 3, 3, 1];
+        JsonArray Labels() => new(labels.Select(l => (JsonNode)l).ToArray());
+        foreach (Reduction reduction in new[] { Reduction.Mean, Reduction.Sum, Reduction.None })
+        {
+            string r = reduction.ToString().ToLowerInvariant();
+            foreach (double smoothing in new[] { 0.0, 0.1, 0.35 })
+            {
+                yield return C("cross_entropy_probs", [In(5, 4), Pos(5, 4)], t => Losses.CrossEntropy(t[0], t[1], smoothing, reduction),
+                    new JsonObject { ["smoothing"] = smoothing, ["reduction"] = r });
+                yield return C("cross_entropy_probs", [Huge(5, 4), Pos(5, 4)], t => Losses.CrossEntropy(t[0], t[1], smoothing, reduction),
+                    new JsonObject { ["smoothing"] = smoothing, ["reduction"] = r });
+                yield return C("cross_entropy_labels", [In(5, 4)], t => Losses.CrossEntropy(t[0], labels, smoothing, reduction),
+                    new JsonObject { ["labels"] = Labels(), ["smoothing"] = smoothing, ["reduction"] = r });
+            }
+            yield return C("cross_entropy_probs", [In(5, 4), Pos(5, 4)], t => new CrossEntropyLoss(0.2, reduction).Forward(t[0], t[1]),
+                new JsonObject { ["smoothing"] = 0.2, ["reduction"] = r }, "CrossEntropyLoss");
+            yield return C("nll_loss", [In(5, 4)], t => Losses.NLLLoss(t[0], labels, reduction), new JsonObject { ["labels"] = Labels(), ["reduction"] = r });
+            yield return C("nll_loss", [In(5, 4)], t => new NLLLoss(reduction).Forward(t[0].LogSoftmax(1), labels),
+                new JsonObject { ["labels"] = Labels(), ["reduction"] = r, ["logSoftmax"] = true }, "NLLLoss of LogSoftmax");
+            foreach (int[] shape in new[] { new[] { 3, 4 }, [7], [2, 3, 2] })
+            {
+                yield return C("l1_loss", [In(shape), In(shape)], t => Losses.L1Loss(t[0], t[1], reduction), new JsonObject { ["reduction"] = r });
+                foreach (double delta in new[] { 1.0, 0.5, 2.5 })
+                    yield return C("huber_loss", [In(shape), In(shape)], t => Losses.HuberLoss(t[0], t[1], delta, reduction),
+                        new JsonObject { ["reduction"] = r, ["delta"] = delta });
+            }
+            yield return C("l1_loss", [In(3, 4), In(3, 4)], t => new L1Loss(reduction).Forward(t[0], t[1]), new JsonObject { ["reduction"] = r }, "L1Loss");
+            yield return C("huber_loss", [In(3, 4), In(3, 4)], t => new HuberLoss(0.5, reduction).Forward(t[0], t[1]),
+                new JsonObject { ["reduction"] = r, ["delta"] = 0.5 }, "HuberLoss");
+        }
+        yield return C("l1_loss", [Ties(4, 5), Ties(4, 5)], t => Losses.L1Loss(t[0], t[1]), new JsonObject()); // ŷ = y: gradient 0
     }
 
     private static double Draw(Rng rng, Domain domain, int i) => domain switch
@@ -218,9 +336,8 @@ public class TensorTorchParityTests
         return n;
     }
 
-    // FromArray reads an empty shape as "1-D" (shape [n]), so rank-0 inputs are made with Scalar.
-    private static Tensor Create(double[] data, int[] shape, DType dtype) =>
-        shape.Length == 0 ? Tensor.Scalar(data[0], dtype) : Tensor.FromArray(data, shape, dtype);
+    // FromArray with a dtype takes the shape as given, so [] makes a rank-0 tensor.
+    private static Tensor Create(double[] data, int[] shape, DType dtype) => Tensor.FromArray(data, shape, dtype);
 
     /// <summary>What our engine produced for one case, to compare with PyTorch's answer.</summary>
     private sealed record Ours(Case Case, Tensor Output, Tensor[] Inputs);
@@ -231,7 +348,7 @@ public class TensorTorchParityTests
     public void Every_tensor_op_matches_PyTorch_in_value_and_gradient(DType dtype, double rtol, double atol)
     {
         TorchOracle.RequireOrSkip();
-        Case[] cases = Cases().ToArray();
+        Case[] cases = Cases().Concat(LossCases()).ToArray();
         var failures = new List<string>();
         var requests = new List<JsonObject>();
         var ours = new List<Ours>();

@@ -26,7 +26,10 @@ public class TensorErrorTests
         AssertShapeError("Multiply", "[5]", "[2, 4]", () => _ = Tensor.Zeros(5) * Tensor.Zeros(2, 4));
         AssertShapeError("Divide", "[2, 2]", "[3]", () => _ = Tensor.Zeros(2, 2) / Tensor.Zeros(3));
         AssertShapeError("MatMul", "[2, 3, 4]", "[3, 4, 5]", () => Tensor.MatMul(Tensor.Zeros(2, 3, 4), Tensor.Zeros(3, 4, 5)));
-        AssertShapeError("MatMul", "[4]", "[4, 5]", () => Tensor.MatMul(Tensor.Zeros(4), Tensor.Zeros(4, 5)));
+        AssertShapeError("MatMul", "[4]", "[5, 6]", () => Tensor.MatMul(Tensor.Zeros(4), Tensor.Zeros(5, 6)));
+        AssertShapeError("MatMul", "[2, 3]", "[4]", () => Tensor.MatMul(Tensor.Zeros(2, 3), Tensor.Zeros(4)));
+        AssertShapeError("MatMul", "[2, 3, 4]", "[5, 3, 4, 2]", () => Tensor.MatMul(Tensor.Zeros(2, 3, 4), Tensor.Zeros(5, 3, 4, 2)));
+        AssertShapeError("MatMul", "[]", "[3]", () => Tensor.MatMul(Tensor.Scalar(1), Tensor.Zeros(3)));
         AssertShapeError("Reshape", "[2, 3]", "[4, 2]", () => _ = Tensor.Zeros(2, 3).Reshape(4, 2));
         AssertShapeError("Reshape", "[2, 3]", "[4, -1]", () => _ = Tensor.Zeros(2, 3).Reshape(4, -1));
         AssertShapeError("Concat", "[2, 3]", "[2, 4]", () => Tensor.Concat([Tensor.Zeros(2, 3), Tensor.Zeros(2, 4)], 0));

@@ -86,6 +86,21 @@ public class TensorGradCheckTests
         Check(x => Tensor.MatMul(x[0], x[0]), Randn(7, 3, 3)); // both operands the same tensor
     }
 
+    [Theory]
+    [InlineData(new[] { 4 }, new[] { 4, 3 })]          // row vector · matrix
+    [InlineData(new[] { 2, 4 }, new[] { 4 })]          // matrix · column vector
+    [InlineData(new[] { 4 }, new[] { 4 })]             // dot product → rank 0
+    [InlineData(new[] { 4 }, new[] { 2, 4, 3 })]       // vector · batch
+    [InlineData(new[] { 2, 3, 4 }, new[] { 4 })]       // batch · vector
+    [InlineData(new[] { 2, 1, 3, 4 }, new[] { 5, 4, 2 })] // broadcast batch dimensions
+    [InlineData(new[] { 3, 4 }, new[] { 2, 4, 5 })]    // one matrix A against a batch of B
+    [InlineData(new[] { 1, 2, 3 }, new[] { 4, 3, 2 })] // a batch of one, broadcast
+    [InlineData(new[] { 2, 2, 2, 3 }, new[] { 2, 1, 3, 2 })]
+    public void MatMul_VectorsAndBroadcastBatches(int[] sa, int[] sb)
+    {
+        Check(x => Tensor.MatMul(x[0], x[1]), Randn(1, sa), Randn(2, sb));
+    }
+
     [Fact]
     public void Transpose_Reshape()
     {
@@ -155,6 +170,56 @@ public class TensorGradCheckTests
         Check(x => Tensor.Concat([x[0], x[1]], 0), Randn(1, 2, 3), Randn(2, 1, 3));
         Check(x => Tensor.Concat([x[0], x[1], x[0]], 1), Randn(3, 2, 3), Randn(4, 2, 1));
         Check(x => Tensor.Concat([x[0], x[1]], -1), Randn(5, 2, 2, 3), Randn(6, 2, 2, 2));
+    }
+
+    [Fact]
+    public void Squeeze_Unsqueeze_Select_Stack()
+    {
+        Check(x => x[0].Squeeze() * x[1], Randn(1, 2, 1, 3), Randn(2, 2, 3));
+        Check(x => x[0].Squeeze(1).Exp(), Randn(3, 2, 1, 3));
+        Check(x => x[0].Unsqueeze(1) * x[1], Randn(4, 2, 3), Randn(5, 2, 4, 3));
+        foreach ((int axis, int index) in new[] { (0, 1), (1, -1), (2, 0) })
+            Check(x => x[0].Select(axis, index).Exp(), Randn(6, 2, 4, 3));
+        foreach (int axis in new[] { 0, 1, -1 })
+            Check(x => Tensor.Stack([x[0], x[1], x[0]], axis), Randn(7, 2, 3), Randn(8, 2, 3));
+    }
+
+    [Fact]
+    public void Gather_Where_Clamp()
+    {
+        Check(x => x[0].Gather(1, [0, 3, 3, 1, 2, 2], [3, 2]), Randn(1, 3, 4));
+        Check(x => x[0].Gather(0, [2, 0, 1, 1, 1, 0, 2, 2], [2, 4]), Randn(2, 3, 4));
+        Check(x => x[0].Gather(-1, [3, 0, 1, 2, 2, 2]), Randn(3, 2, 3, 4)); // index shape inferred: [2, 3, 1]
+        Tensor condition = Tensor.FromArray(new double[] { 1, 0, 0, 1, 1, 0, 1, 0, 0, 1, 1, 1 }, 3, 4);
+        Check(x => Tensor.Where(condition, x[0], x[1]), Randn(4, 3, 4), Randn(5, 3, 4));
+        Check(x => Tensor.Where(condition, x[0], x[1]), Randn(6, 1, 4), Randn(7, 3, 1));
+        Check(x => Tensor.Where(condition.Select(0, 0), x[0], x[1]), Randn(8, 2, 4), Randn(9));
+        Check(x => x[0].Clamp(-0.5, 0.7), AwayFrom(AwayFrom(Randn(10, 3, 4), -0.5), 0.7));
+        Check(x => x[0].Clamp(min: 0.3), AwayFrom(Randn(11, 3, 4), 0.3));
+    }
+
+    private static Tensor AwayFrom(Tensor t, double bound)
+    {
+        for (int i = 0; i < t.ElementCount; i++)
+            if (Math.Abs(t.GetFlat(i) - bound) < 0.05) t.SetFlat(i, bound + 0.1);
+        return t;
+    }
+
+    [Fact]
+    public void Min_Var_Std_LogSumExp()
+    {
+        Check(x => x[0].Min(), Randn(1, 3, 4));
+        Check(x => x[0].Var(), Randn(2, 3, 4));
+        Check(x => x[0].Std(correction: 0), Randn(3, 3, 4));
+        Check(x => x[0].LogSumExp(), Randn(4, 3, 4));
+        foreach (int axis in new[] { 0, 1, 2, -1 })
+            foreach (bool keep in new[] { false, true })
+            {
+                Check(x => x[0].Min(axis, keep), Randn(5, 2, 3, 4));
+                Check(x => x[0].Var(axis, keep), Randn(6, 2, 3, 4));
+                Check(x => x[0].Std(axis, keep, correction: 0), Randn(7, 2, 3, 4));
+                Check(x => x[0].LogSumExp(axis, keep), Randn(8, 2, 3, 4));
+            }
     }
 
     [Fact]

@@ -56,6 +56,14 @@ internal static class TensorGradChecker
 
     private static string Shape(Tensor t) => "[" + string.Join(", ", t.Shape) + "]";
 
+    /// <summary>A 1-D float64 leaf holding <paramref name="values"/> that requires gradients.</summary>
+    public static Tensor Leaf(params double[] values)
+    {
+        Tensor t = Tensor.FromArray(values);
+        t.RequiresGrad = true;
+        return t;
+    }
+
     /// <summary>A float64 tensor of seeded normal samples (shifted/scaled if asked).</summary>
     public static Tensor Randn(int seed, params int[] shape) => Tensor.Randn(shape, seed, DType.Float64);
 

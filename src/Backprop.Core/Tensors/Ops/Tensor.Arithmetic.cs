@@ -18,7 +18,7 @@ public sealed partial class Tensor
         {
             if (ctx.DType == DType.Float32) AddBackward<float>(ctx, bc, subtract: false);
             else AddBackward<double>(ctx, bc, subtract: false);
-        });
+        }, Saved.None);
     }
 
     /// <summary>a − b, broadcasting. ∂/∂a = 1, ∂/∂b = −1.</summary>
@@ -29,7 +29,7 @@ public sealed partial class Tensor
         {
             if (ctx.DType == DType.Float32) AddBackward<float>(ctx, bc, subtract: true);
             else AddBackward<double>(ctx, bc, subtract: true);
-        });
+        }, Saved.None);
     }
 
     private static void AddBackward<T>(BackwardContext ctx, Broadcast bc, bool subtract) where T : unmanaged, IFloatingPointIeee754<T>
@@ -47,7 +47,7 @@ public sealed partial class Tensor
         {
             if (ctx.DType == DType.Float32) MultiplyBackward<float>(ctx, bc);
             else MultiplyBackward<double>(ctx, bc);
-        });
+        }, Saved.Inputs);
     }
 
     private static void MultiplyBackward<T>(BackwardContext ctx, Broadcast bc) where T : unmanaged, IFloatingPointIeee754<T>
@@ -147,7 +147,7 @@ public sealed partial class Tensor
         {
             if (ctx.DType == DType.Float32) ScalarBackward<float>(ctx, (float)c, kind);
             else ScalarBackward<double>(ctx, c, kind);
-        });
+        }, kind == ScalarOp.DivideInto ? Saved.InputsAndResult : Saved.None);
     }
 
     private static void ScalarForward<T>(ReadOnlySpan<T> x, T c, ScalarOp kind, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>

@@ -3,7 +3,7 @@ namespace Backprop;
 // Elementwise ops that write into a tensor the caller owns instead of allocating a result, like PyTorch's
 // out= (and the destination spans of TensorPrimitives): for loops over large tensors, where a fresh
 // multi-megabyte result per call costs more than the arithmetic. As in PyTorch, these are not
-// differentiable: they refuse inputs that would be recorded for autograd.
+// differentiable: they refuse inputs that would be recorded for autograd. Each write bumps the destination's Version.
 public sealed partial class Tensor
 {
     /// <summary>destination ← a + b (broadcasting), without allocating. Returns <paramref name="destination"/>.</summary>
@@ -71,6 +71,7 @@ public sealed partial class Tensor
     {
         Broadcast bc = Broadcast.Of(op, a, b);
         CheckDestination(op, destination, bc.Shape, a, b);
+        destination.BumpVersion();
         if (bc.Same)
         {
             if (a.DType == DType.Float32) SameShapeForward<float, TKernel>(a.Data<float>(), b.Data<float>(), destination.Data<float>());
@@ -86,6 +87,7 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(x);
         CheckDestination(op, destination, x._shape, x, null);
+        destination.BumpVersion();
         if (x.DType == DType.Float32) MapForward<float, TFn>(fn, x.Data<float>(), destination.Data<float>());
         else MapForward<double, TFn>(fn, x.Data<double>(), destination.Data<double>());
         if (s_detectAnomaly) CheckForward(op, destination, [x]);

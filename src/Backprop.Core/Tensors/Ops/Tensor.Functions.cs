@@ -7,10 +7,12 @@ namespace Backprop;
 /// <summary>
 /// An elementwise function y = f(x), declared as its forward map and its local derivative in one place.
 /// <see cref="Backward{T}"/> must <b>add</b> dy · f′(x) into dx (it may use <c>t</c> as scratch).
+/// <see cref="Reads"/> says which of x and y it reads (their versions are checked before it runs).
 /// </summary>
 internal interface IUnaryFunction
 {
     string Name { get; }
+    Saved Reads { get; }
     void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>;
     void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>;
 }
@@ -30,7 +32,7 @@ public sealed partial class Tensor
         {
             if (ctx.DType == DType.Float32) MapBackward<float, TFn>(ctx, fn);
             else MapBackward<double, TFn>(ctx, fn);
-        });
+        }, fn.Reads);
     }
 
     private static void MapBackward<T, TFn>(BackwardContext ctx, TFn fn) where T : unmanaged, IFloatingPointIeee754<T> where TFn : struct, IUnaryFunction
@@ -91,6 +93,7 @@ public sealed partial class Tensor
 
     private readonly struct PowFn(double p) : IUnaryFunction
     {
+        public Saved Reads => Saved.Inputs;
         public string Name => "^" + p.ToString("G6", CultureInfo.InvariantCulture);
 
         public void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
@@ -114,6 +117,7 @@ public sealed partial class Tensor
 
     private readonly struct ExpFn : IUnaryFunction
     {
+        public Saved Reads => Saved.Result;
         public string Name => "exp";
         public void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Exp(x, y);
         public void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -122,6 +126,7 @@ public sealed partial class Tensor
 
     private readonly struct LogFn : IUnaryFunction
     {
+        public Saved Reads => Saved.Inputs;
         public string Name => "log";
         public void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Log(x, y);
         public void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
@@ -133,6 +138,7 @@ public sealed partial class Tensor
 
     private readonly struct SqrtFn : IUnaryFunction
     {
+        public Saved Reads => Saved.Result;
         public string Name => "sqrt";
         public void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sqrt(x, y);
         public void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
@@ -144,6 +150,7 @@ public sealed partial class Tensor
 
     private readonly struct AbsFn : IUnaryFunction
     {
+        public Saved Reads => Saved.Inputs;
         public string Name => "abs";
         public void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Abs(x, y);
         public void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
@@ -156,6 +163,7 @@ public sealed partial class Tensor
 
     private readonly struct TanhFn : IUnaryFunction
     {
+        public Saved Reads => Saved.Result;
         public string Name => "tanh";
         public void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Tanh(x, y);
         public void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
@@ -168,6 +176,7 @@ public sealed partial class Tensor
 
     private readonly struct SigmoidFn : IUnaryFunction
     {
+        public Saved Reads => Saved.Result;
         public string Name => "sigmoid";
         public void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sigmoid(x, y);
         public void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
@@ -181,6 +190,7 @@ public sealed partial class Tensor
     // ReLU is the leaky ReLU with slope 0.
     private readonly struct LeakyReluFn(double slope, string name) : IUnaryFunction
     {
+        public Saved Reads => Saved.Inputs;
         public string Name => name;
 
         public void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>

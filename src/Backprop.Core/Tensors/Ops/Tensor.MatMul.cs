@@ -4,72 +4,60 @@ using Backprop.Kernels;
 
 namespace Backprop;
 
-// Matrix products through Gemm. For Y = A·B: ∂L/∂A = ∂L/∂Y · Bᵀ and ∂L/∂B = Aᵀ · ∂L/∂Y, computed by Gemm
-// with its transpose flags (no transpose is ever materialised) and β = 1, so each product adds straight
-// into the gradient buffer.
+// Matrix products through Gemm, with PyTorch's matmul semantics. For Y = A·B: ∂L/∂A = ∂L/∂Y · Bᵀ and
+// ∂L/∂B = Aᵀ · ∂L/∂Y, computed by Gemm with its transpose flags (no transpose is ever materialised) and β = 1,
+// so each product adds straight into the gradient buffer. A batch item whose operand is broadcast reads the
+// same matrix as its neighbours, so that matrix's gradient collects (sums) every item's contribution.
 public sealed partial class Tensor
 {
     /// <summary>
-    /// Matrix product: [m, k] × [k, n] → [m, n]; batched [b, m, k] × [k, n] → [b, m, n] (one matrix applied
-    /// to every batch item, as a linear layer does to a batch of sequences); and [b, m, k] × [b, k, n] → [b, m, n].
+    /// Matrix product with PyTorch's <c>matmul</c> semantics: [m, k] × [k, n] → [m, n]; a 1-D operand is a
+    /// row vector on the left ([k] × [k, n] → [n]) or a column vector on the right ([m, k] × [k] → [m]), and
+    /// [k] × [k] is the dot product (a rank-0 tensor); operands of rank ≥ 3 are stacks of matrices whose batch
+    /// dimensions (all but the last two) broadcast, e.g. [2, 1, 3, 4] × [5, 4, 6] → [2, 5, 3, 6] and
+    /// [3, 4] × [2, 4, 5] → [2, 3, 5]. ∂L/∂A = ∂L/∂Y · Bᵀ and ∂L/∂B = Aᵀ · ∂L/∂Y per batch item, summed over
+    /// the batch dimensions along which an operand was broadcast.
     /// </summary>
-    /// <exception cref="ShapeMismatchException">The ranks are not one of those, or the inner (or batch) dimensions differ.</exception>
+    /// <exception cref="ShapeMismatchException">An operand is rank 0, the inner dimensions differ, or the batch
+    /// dimensions do not broadcast.</exception>
     public static Tensor MatMul(Tensor a, Tensor b)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         Shapes.CheckSameDType("MatMul", a, b);
-        int[] sa = a._shape, sb = b._shape;
-        bool batchedB = sa.Length == 3 && sb.Length == 3;
-        if (!((sa.Length == 2 || sa.Length == 3) && sb.Length == 2) && !batchedB)
-            throw new ShapeMismatchException("MatMul", sa, sb,
-                $"MatMul: cannot multiply {Shapes.Format(sa)} by {Shapes.Format(sb)}: expected 2-D × 2-D, 3-D × 2-D or 3-D × 3-D operands.");
-        int k = sa[^1], kb = sb[^2];
-        if (k != kb)
-            throw new ShapeMismatchException("MatMul", sa, sb,
-                $"MatMul: cannot multiply {Shapes.Format(sa)} by {Shapes.Format(sb)}: expected the inner dimensions to agree ({k} ≠ {kb})");
-        if (batchedB && sa[0] != sb[0])
-            throw new ShapeMismatchException("MatMul", sa, sb,
-                $"MatMul: cannot multiply {Shapes.Format(sa)} by {Shapes.Format(sb)}: expected the batch dimensions to agree ({sa[0]} ≠ {sb[0]}).");
-
-        int n = sb[^1];
-        // A 3-D A times a 2-D B is one [batch·m, k] × [k, n] product: the batch rows are contiguous.
-        int batches = batchedB ? sa[0] : 1;
-        int m = batchedB ? sa[1] : sa.Length == 3 ? sa[0] * sa[1] : sa[0];
-        int[] shape = sa.Length == 3 ? [sa[0], sa[1], n] : [sa[0], n];
-        Tensor y = a.NewZeros(shape);
-        if (a.DType == DType.Float32) MatMulForward<float>(a.Data<float>(), b.Data<float>(), y.Data<float>(), batches, m, n, k);
-        else MatMulForward<double>(a.Data<double>(), b.Data<double>(), y.Data<double>(), batches, m, n, k);
+        MatMulPlan plan = MatMulPlan.Of(a._shape, b._shape);
+        Tensor y = a.NewZeros(plan.Shape);
+        if (a.DType == DType.Float32) MatMulForward<float>(a.Data<float>(), b.Data<float>(), y.Data<float>(), plan);
+        else MatMulForward<double>(a.Data<double>(), b.Data<double>(), y.Data<double>(), plan);
         return Record("matmul", y, [a, b], ctx =>
         {
-            if (ctx.DType == DType.Float32) MatMulBackward<float>(ctx, batches, batchedB, m, n, k);
-            else MatMulBackward<double>(ctx, batches, batchedB, m, n, k);
-        });
+            if (ctx.DType == DType.Float32) MatMulBackward<float>(ctx, plan);
+            else MatMulBackward<double>(ctx, plan);
+        }, Saved.Inputs);
     }
 
-    /// <summary>This matrix times <paramref name="other"/> (see <see cref="MatMul(Tensor, Tensor)"/>).</summary>
+    /// <summary>This tensor times <paramref name="other"/> (see <see cref="MatMul(Tensor, Tensor)"/>).</summary>
     public Tensor MatMul(Tensor other) => MatMul(this, other);
 
-    private static void MatMulForward<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y, int batches, int m, int n, int k) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void MatMulForward<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y, MatMulPlan plan) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int p = 0; p < batches; p++)
-        {
-            ReadOnlySpan<T> bp = batches == 1 ? b : b.Slice(p * k * n, k * n);
-            Gemm<T>(false, false, m, n, k, a.Slice(p * m * k, m * k), k, bp, n, 0.0, y.Slice(p * m * n, m * n), n);
-        }
+        int m = plan.M, n = plan.N, k = plan.K;
+        for (int p = 0; p < plan.Batches; p++)
+            Gemm<T>(false, false, m, n, k, a.Slice(plan.OffsetA(p), m * k), k, b.Slice(plan.OffsetB(p), k * n), n, 0.0, y.Slice(p * m * n, m * n), n);
     }
 
-    private static void MatMulBackward<T>(BackwardContext ctx, int batches, bool batchedB, int m, int n, int k) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void MatMulBackward<T>(BackwardContext ctx, MatMulPlan plan) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        int m = plan.M, n = plan.N, k = plan.K;
         ReadOnlySpan<T> dy = ctx.Upstream<T>(), a = ctx.Input(0).Data<T>(), b = ctx.Input(1).Data<T>();
         bool needA = ctx.NeedsGrad(0), needB = ctx.NeedsGrad(1);
         Span<T> da = needA ? ctx.Grad<T>(0) : default, db = needB ? ctx.Grad<T>(1) : default;
-        for (int p = 0; p < batches; p++)
+        for (int p = 0; p < plan.Batches; p++)
         {
-            ReadOnlySpan<T> dyp = dy.Slice(p * m * n, m * n), ap = a.Slice(p * m * k, m * k);
-            ReadOnlySpan<T> bp = batchedB ? b.Slice(p * k * n, k * n) : b;
-            if (needA) Gemm<T>(false, true, m, k, n, dyp, n, bp, n, 1.0, da.Slice(p * m * k, m * k), k);       // dA += dY·Bᵀ
-            if (needB) Gemm<T>(true, false, k, n, m, ap, k, dyp, n, 1.0, batchedB ? db.Slice(p * k * n, k * n) : db, n); // dB += Aᵀ·dY
+            int oa = plan.OffsetA(p), ob = plan.OffsetB(p);
+            ReadOnlySpan<T> dyp = dy.Slice(p * m * n, m * n);
+            if (needA) Gemm<T>(false, true, m, k, n, dyp, n, b.Slice(ob, k * n), n, 1.0, da.Slice(oa, m * k), k);  // dA += dY·Bᵀ
+            if (needB) Gemm<T>(true, false, k, n, m, a.Slice(oa, m * k), k, dyp, n, 1.0, db.Slice(ob, k * n), n);  // dB += Aᵀ·dY
         }
     }
 

@@ -36,7 +36,7 @@ public sealed partial class Tensor
             // Every element receives the (scaled) upstream gradient.
             if (ctx.DType == DType.Float32) { Span<float> dx = ctx.Grad<float>(0); TensorPrimitives.Add(dx, ctx.Upstream<float>()[0] * (float)scale, dx); }
             else { Span<double> dx = ctx.Grad<double>(0); TensorPrimitives.Add(dx, ctx.Upstream<double>()[0] * scale, dx); }
-        });
+        }, Saved.None);
     }
 
     private Tensor ReduceAxis(string op, int axis, bool keepDim, bool mean)
@@ -51,7 +51,7 @@ public sealed partial class Tensor
         {
             if (ctx.DType == DType.Float32) SumAxisBackward<float>(ctx.Upstream<float>(), ctx.Grad<float>(0), outer, n, inner, (float)scale);
             else SumAxisBackward<double>(ctx.Upstream<double>(), ctx.Grad<double>(0), outer, n, inner, scale);
-        });
+        }, Saved.None);
     }
 
     private static void SumAxisForward<T>(ReadOnlySpan<T> x, Span<T> y, int outer, int n, int inner, T scale) where T : unmanaged, IFloatingPointIeee754<T>
@@ -129,7 +129,7 @@ public sealed partial class Tensor
         {
             if (ctx.DType == DType.Float32) ScatterToArgMax<float>(ctx.Upstream<float>(), ctx.Grad<float>(0), arg, n, inner);
             else ScatterToArgMax<double>(ctx.Upstream<double>(), ctx.Grad<double>(0), arg, n, inner);
-        });
+        }, Saved.None);
     }
 
     /// <summary>The index of the largest element along <paramref name="axis"/> for every other position

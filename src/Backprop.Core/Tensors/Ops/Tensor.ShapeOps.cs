@@ -43,12 +43,17 @@ public sealed partial class Tensor
         if (problem is not null)
             throw new ShapeMismatchException("Reshape", _shape, s,
                 $"Reshape: cannot reshape {Shapes.Format(_shape)} into {Shapes.Format(s)}: the shape {problem}.");
-        return Record("reshape", new Tensor(s, _storage), [this], static ctx =>
+        return View("reshape", s);
+    }
+
+    /// <summary>A tensor of <paramref name="shape"/> (same element count) sharing this tensor's storage, recorded
+    /// as <paramref name="op"/>; ∂/∂x = 1 (the upstream gradient is added back element for element).</summary>
+    private Tensor View(string op, int[] shape) =>
+        Record(op, SharingStorage(shape), [this], static ctx =>
         {
             if (ctx.DType == DType.Float32) AddSame<float>(ctx.Upstream<float>(), ctx.Grad<float>(0));
             else AddSame<double>(ctx.Upstream<double>(), ctx.Grad<double>(0));
-        });
-    }
+        }, Saved.None);
 
     private static void AddSame<T>(ReadOnlySpan<T> src, Span<T> dst) where T : unmanaged, IFloatingPointIeee754<T> =>
         TensorPrimitives.Add(dst, src, dst);
@@ -67,7 +72,7 @@ public sealed partial class Tensor
         {
             if (ctx.DType == DType.Float32) TransposeAdd<float>(ctx.Upstream<float>(), ctx.Grad<float>(0), n, m);
             else TransposeAdd<double>(ctx.Upstream<double>(), ctx.Grad<double>(0), n, m);
-        });
+        }, Saved.None);
     }
 
     /// <summary>The transpose of a 2-D tensor (see <see cref="Transpose()"/>).</summary>
@@ -105,7 +110,7 @@ public sealed partial class Tensor
         {
             if (ctx.DType == DType.Float32) AddSame<float>(ctx.Upstream<float>(), ctx.Grad<float>(0).Slice(start * row, length * row));
             else AddSame<double>(ctx.Upstream<double>(), ctx.Grad<double>(0).Slice(start * row, length * row));
-        });
+        }, Saved.None);
     }
 
     /// <summary>The rows listed in <paramref name="rows"/> along dimension 0, in that order (repeats allowed):
@@ -130,7 +135,7 @@ public sealed partial class Tensor
         {
             if (ctx.DType == DType.Float32) ScatterAddRows<float>(ctx.Upstream<float>(), ctx.Grad<float>(0), index, row);
             else ScatterAddRows<double>(ctx.Upstream<double>(), ctx.Grad<double>(0), index, row);
-        });
+        }, Saved.None);
     }
 
     private static void ScatterAddRows<T>(ReadOnlySpan<T> dy, Span<T> dx, int[] index, int row) where T : unmanaged, IFloatingPointIeee754<T>
@@ -187,7 +192,7 @@ public sealed partial class Tensor
         {
             if (ctx.DType == DType.Float32) ConcatBackward<float>(ctx, sizes, total, outer, inner);
             else ConcatBackward<double>(ctx, sizes, total, outer, inner);
-        });
+        }, Saved.None);
     }
 
     private static void ConcatBackward<T>(BackwardContext ctx, int[] sizes, int total, int outer, int inner) where T : unmanaged, IFloatingPointIeee754<T>
