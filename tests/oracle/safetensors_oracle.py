@@ -11,7 +11,9 @@ Usage (one JSON request on stdin, one JSON answer on stdout; floats round-trip t
   moons:  {"mode": "moons", "path": FILE}
           -> trains Sequential(Linear(2,16), ReLU, Linear(16,16), ReLU, Linear(16,2)) on two moons (float32, seeded)
              and writes its state_dict (notebooks/data/moons-torch.safetensors; notebook 08 loads it)
-SPEC: a list like [["linear", 2, 16], ["relu"], ["tanh"], ["sigmoid"], ["linear", 16, 2]].
+SPEC: a list like [["linear", 2, 16], ["relu"], ["tanh"], ["sigmoid"], ["batchnorm1d", 16], ["layernorm", 16],
+["dropout", 0.2], ["linear", 16, 2]]. Outputs are computed in evaluation mode; "write" first moves the running statistics
+of batch norm layers with three training-mode batches ("warmup" inputs), so that they are not the initial ones.
 """
 import json
 import math
@@ -35,6 +37,12 @@ def build(layers, dtype):
             modules.append(torch.nn.Tanh())
         elif kind == "sigmoid":
             modules.append(torch.nn.Sigmoid())
+        elif kind == "batchnorm1d":
+            modules.append(torch.nn.BatchNorm1d(layer[1]))
+        elif kind == "layernorm":
+            modules.append(torch.nn.LayerNorm(layer[1]))
+        elif kind == "dropout":
+            modules.append(torch.nn.Dropout(layer[1]))
         else:
             raise ValueError("unknown layer " + kind)
     return torch.nn.Sequential(*modules).to(dtype)
@@ -62,8 +70,8 @@ def write_safetensors(path, state):
     header, chunks, offset = {}, [], 0
     for name, t in state.items():
         t = t.detach().contiguous()
-        code = "F32" if t.dtype == torch.float32 else "F64"
-        fmt = DTYPES[code][1]
+        code = {torch.float32: "F32", torch.float64: "F64", torch.int64: "I64"}[t.dtype]
+        fmt = DTYPES[code][1] if code != "I64" else "<q"
         raw = struct.pack("<%d%s" % (t.numel(), fmt[1]), *t.reshape(-1).tolist())
         header[name] = {"dtype": code, "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
         chunks.append(raw)
@@ -120,9 +128,13 @@ def main():
         elif mode == "write":
             torch.manual_seed(request["seed"])
             model = build(request["layers"], dtype)
+            with torch.no_grad():
+                for i in range(3):
+                    model(torch.randn(16, model[0].in_features, dtype=dtype) * 2 + 1)
             write_safetensors(request["path"], model.state_dict())
         else:
             raise ValueError("unknown mode " + mode)
+        model.eval()
         with torch.no_grad():
             answer = {"output": plain(model(tensor(request["x"], dtype)))}
     answer["torch"] = torch.__version__

@@ -46,7 +46,7 @@ public sealed class SafetensorsFile
 /// <para><b>Validation</b> (<see cref="Read"/>): the header length fits the file, the JSON is an object of
 /// entries with a known dtype, a shape of non-negative integers and two offsets; the byte ranges, sorted, start at 0,
 /// follow each other with no gap and no overlap, end exactly at the end of the file, and each holds exactly
-/// elements × dtype size bytes; names are unique. Only F32 and F64 tensors can be turned into <see cref="Tensor"/>s.</para>
+/// elements × dtype size bytes; names are unique. Only F32, F64 and I64 (as float64, exact up to 2⁵³: PyTorch keeps counters such as num_batches_tracked as int64) tensors can be turned into <see cref="Tensor"/>s.</para>
 /// <para><b>Names</b>: our parameter paths ("0.Weight", "2.Bias") become PyTorch's ("0.weight", "2.bias"):
 /// the last segment of each path goes from PascalCase to snake_case (<see cref="TorchName"/>).</para>
 /// <para>Every error throws <see cref="ModelFileException"/> naming the file and the problem; <see cref="Load"/>
@@ -245,9 +245,12 @@ public static class Safetensors
                 {
                     "F32" => Tensor.FromArray(MemoryMarshal.Cast<byte, float>(raw), e.Shape),
                     "F64" => Tensor.FromArray(MemoryMarshal.Cast<byte, double>(raw), e.Shape),
+                    "I64" => FromInt64(MemoryMarshal.Cast<byte, long>(raw), e.Shape),
                     _ => throw new ModelFileException(path,
-                        $"Safetensors: '{path}': tensor '{e.Name}' has dtype {e.DType}; only F32 and F64 can be read (convert it first, e.g. tensor.float() in PyTorch)."),
+                        $"Safetensors: '{path}': tensor '{e.Name}' has dtype {e.DType}; only F32, F64 and I64 can be read (convert it first, e.g. tensor.float() in PyTorch)."),
                 };
+                // The span factories read an empty shape as "one dimension"; a rank-0 entry stays rank 0.
+                if (e.Shape.Length == 0) t = Tensor.Scalar(t.GetFlat(0), t.DType);
                 tensors.Add((e.Name, t));
             }
             return new SafetensorsFile(tensors, metadata);
@@ -284,6 +287,14 @@ public static class Safetensors
         return (name, dtype, [.. shape], pair[0], pair[1]);
     }
 
+    /// <summary>An I64 tensor (PyTorch keeps counters such as a batch norm's num_batches_tracked as int64) as float64: exact up to 2⁵³.</summary>
+    private static Tensor FromInt64(ReadOnlySpan<long> values, int[] shape)
+    {
+        var data = new double[values.Length];
+        for (int i = 0; i < values.Length; i++) data[i] = values[i];
+        return Tensor.FromArray(data, shape, DType.Float64);
+    }
+
     /// <summary>
     /// Loads a PyTorch-named state dict (e.g. <c>safetensors.torch.save_file(model.state_dict(), path)</c> of the same
     /// architecture) into <paramref name="model"/>. Everything is checked first — the file, then that it holds exactly the
@@ -295,8 +306,11 @@ public static class Safetensors
     {
         ArgumentNullException.ThrowIfNull(model);
         SafetensorsFile file = Read(path);
-        ParameterLoader.LoadInto(model.NamedState().Select(p => (TorchName(p.Name), p.Tensor)).ToList(), file.Tensors, Path.GetFullPath(path),
-            "Safetensors.Load", Code);
+        var targets = model.NamedState().Select(p => (Name: TorchName(p.Name), p.Tensor)).ToList();
+        // PyTorch's int64 counters (read as float64) go into our float buffers of the same name.
+        var buffers = targets.Where(t => t.Name.EndsWith(".num_batches_tracked", StringComparison.Ordinal)).ToDictionary(t => t.Name, t => t.Tensor.DType, StringComparer.Ordinal);
+        var saved = file.Tensors.Select(s => buffers.TryGetValue(s.Name, out DType dtype) && s.Tensor.DType != dtype ? (s.Name, s.Tensor.To(dtype)) : s).ToList();
+        ParameterLoader.LoadInto(targets, saved, Path.GetFullPath(path), "Safetensors.Load", Code);
     }
 
     private static string Code(DType dtype) => dtype == DType.Float32 ? "F32 (float32)" : "F64 (float64)";

@@ -14,6 +14,57 @@ public sealed class SafetensorsTorchTests : IDisposable
 
     private static readonly JsonArray Spec = JsonNode.Parse("""[["linear", 3, 8], ["relu"], ["linear", 8, 8], ["tanh"], ["linear", 8, 4], ["sigmoid"], ["linear", 4, 2]]""")!.AsArray();
 
+    private static readonly JsonArray NormalisedSpec = JsonNode.Parse("""[["linear", 3, 8], ["batchnorm1d", 8], ["relu"], ["dropout", 0.3], ["linear", 8, 6], ["layernorm", 6], ["linear", 6, 2]]""")!.AsArray();
+
+    /// <summary>The model of <see cref="NormalisedSpec"/>, its running statistics moved by three training batches.</summary>
+    private static Sequential Normalised(DType dtype, int seed)
+    {
+        var model = new Sequential(new Linear(3, 8, seed: seed, dtype: dtype), new BatchNorm1d(8, dtype: dtype), new ReLU(), new Dropout(0.3, seed: seed),
+            new Linear(8, 6, seed: seed + 1, dtype: dtype), new LayerNorm(6, dtype: dtype), new Linear(6, 2, seed: seed + 2, dtype: dtype));
+        using (new NoGrad())
+            for (int i = 0; i < 3; i++) model.Forward(Tensor.Randn([16, 3], seed + 10 + i, dtype) * 2 + 1);
+        model.Eval();
+        return model;
+    }
+
+    [SkippableTheory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void Batch_norm_layer_norm_and_dropout_go_both_ways_with_their_running_statistics(DType dtype)
+    {
+        string ours = Path.Combine(_folder, "normalised-ours.safetensors"), theirs = Path.Combine(_folder, "normalised-torch.safetensors");
+        string type = dtype == DType.Float64 ? "float64" : "float32";
+        var (x, json) = Input(dtype);
+        Sequential model = Normalised(dtype, 21);
+        Safetensors.Save(model, ours);
+        JsonNode run = TorchOracle.RunScript("safetensors_oracle.py", new JsonObject
+        {
+            ["mode"] = "run", ["path"] = ours, ["layers"] = NormalisedSpec.DeepClone(), ["dtype"] = type, ["x"] = json.DeepClone(),
+        });
+        Tensor output;
+        using (new NoGrad()) output = model.Forward(x);
+        TorchOracle.AssertClose(TorchOracle.Read(run["output"]!).Data, output.ToArray(), Tolerance(dtype), Tolerance(dtype), "ours in torch");
+
+        JsonNode written = TorchOracle.RunScript("safetensors_oracle.py", new JsonObject
+        {
+            ["mode"] = "write", ["path"] = theirs, ["layers"] = NormalisedSpec.DeepClone(), ["dtype"] = type, ["seed"] = 5, ["x"] = json.DeepClone(),
+        });
+        Assert.Equal("I64", HeaderDType(theirs, "1.num_batches_tracked"));    // PyTorch's counter is int64
+        Sequential loaded = Normalised(dtype, 77);
+        Safetensors.Load(loaded, theirs);
+        Assert.Equal(3.0, ((BatchNorm1d)loaded[1]).NumBatchesTracked.Item());
+        using (new NoGrad()) output = loaded.Forward(x);
+        TorchOracle.AssertClose(TorchOracle.Read(written["output"]!).Data, output.ToArray(), Tolerance(dtype), Tolerance(dtype), "torch's here");
+    }
+
+    /// <summary>The dtype a safetensors header gives a tensor.</summary>
+    private static string? HeaderDType(string path, string name)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        int length = (int)BitConverter.ToUInt64(bytes, 0);
+        return (string?)JsonNode.Parse(bytes.AsSpan(8, length))![name]!["dtype"];
+    }
+
     private static Sequential Ours(DType dtype, int seed) =>
         new(new Linear(3, 8, seed: seed, dtype: dtype), new ReLU(), new Linear(8, 8, seed: seed + 1, dtype: dtype), new Tanh(),
             new Linear(8, 4, seed: seed + 2, dtype: dtype), new Sigmoid(), new Linear(4, 2, seed: seed + 3, dtype: dtype));
