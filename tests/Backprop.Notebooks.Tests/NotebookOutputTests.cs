@@ -107,6 +107,9 @@ public class NotebookOutputTests(ReplNotebooks notebooks) : IClassFixture<ReplNo
         string text = notebooks.OutputText("05-layerwise-matrix-backprop-relu");
         Assert.Contains("grad:   min 4.5 max 4.5 mean 4.5 std 0", text);
         Assert.Contains("Layer δ table", text);
+        // Hooks see the gradients arrive output layer first.
+        Assert.Contains("order = 1, gradient_of = ∂L/∂h3", text);
+        Assert.Contains("order = 3, gradient_of = ∂L/∂h1", text);
     }
 
     [Fact]
