@@ -18,10 +18,13 @@ internal unsafe interface IGemmMicroKernel<T> where T : unmanaged, IFloatingPoin
     static abstract int NR { get; }
 
     /// <summary>
-    /// C[i, j] ← α·Σₚ a[p·MR + i]·b[p·NR + j] + β·C[i, j] for the full MR×NR tile at <paramref name="c"/>
-    /// (row stride <paramref name="ldc"/>). When β = 0, C is written without being read.
+    /// For the full MR×NR tile at <paramref name="c"/> (row stride <paramref name="ldc"/>): the running sum
+    /// s ← β·C[i, j] (s ← 0 without reading C when β = 0), then s ← fma(a[p·MR + i], b[p·NR + j], s) for
+    /// p = 0, 1, …, kc − 1 in order, then C[i, j] ← s. Every element is one chain of fused multiply-adds in
+    /// k order, so a product cut into k slices (β = 1 after the first) gives the same bits as one slice,
+    /// whatever the tile shape, the vector width or the slice depth (docs/reproducibility.md).
     /// </summary>
-    static abstract void Run(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta);
+    static abstract void Run(int kc, T* a, T* b, T* c, nint ldc, T beta);
 }
 
 /// <summary>Fused multiply-add on generic vectors, resolved per element type at JIT time.</summary>
