@@ -96,7 +96,7 @@ public sealed partial class Tensor
         public void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
         {
             if (p == 2) TensorPrimitives.Multiply(x, x, y);
-            else TensorPrimitives.Pow(x, Cast<T>(p), y);
+            else VectorMath.Pow(x, Cast<T>(p), y);
         }
 
         public void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
@@ -105,7 +105,7 @@ public sealed partial class Tensor
             if (p == 2) TensorPrimitives.Multiply(x, Cast<T>(2), t);          // 2x
             else
             {
-                TensorPrimitives.Pow(x, Cast<T>(p - 1), t);                   // p·xᵖ⁻¹
+                VectorMath.Pow(x, Cast<T>(p - 1), t);                   // p·xᵖ⁻¹
                 TensorPrimitives.Multiply(t, Cast<T>(p), t);
             }
             TensorPrimitives.FusedMultiplyAdd(dy, t, dx, dx);
@@ -123,7 +123,7 @@ public sealed partial class Tensor
     private readonly struct LogFn : IUnaryFunction
     {
         public string Name => "log";
-        public void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Log(x, y);
+        public void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Log(x, y);
         public void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
         {
             TensorPrimitives.Divide(dy, x, t);
@@ -169,7 +169,7 @@ public sealed partial class Tensor
     private readonly struct SigmoidFn : IUnaryFunction
     {
         public string Name => "sigmoid";
-        public void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sigmoid(x, y);
+        public void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Sigmoid(x, y);
         public void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
         {
             TensorPrimitives.Subtract(T.One, y, t);
