@@ -1,7 +1,7 @@
 // Prints "<name> <sha256>" for every result of a fixed set of computations: forward values and gradients of
 // every op family on sizes with odd tails and across blocking and splitting boundaries, optimizer updates and
-// short training runs. Run under different DOTNET_EnableAVX512F / EnableAVX2 / EnableHWIntrinsic /
-// PROCESSOR_COUNT settings, every line must be the same (docs/reproducibility.md).
+// short training runs. Run under different DOTNET_EnableAVX512 / EnableAVX2 / EnableHWIntrinsic /
+// PROCESSOR_COUNT settings, every line but the first ("isa …") must be the same (docs/reproducibility.md).
 // Usage: Backprop.Determinism.Probe [ops|train|all] [filter]
 using System.Security.Cryptography;
 using Backprop;
@@ -11,6 +11,9 @@ using Backprop.Training;
 
 string mode = args.Length > 0 ? args[0] : "all";
 string? filter = args.Length > 1 ? args[1] : null;
+// First line: what this process runs on, so that callers can check that a setting took effect.
+Console.WriteLine($"isa avx512={System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated},avx2={System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated}," +
+    $"vector128={System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated},cores={Environment.ProcessorCount}");
 var probe = new Probe(filter);
 if (mode is "ops" or "all")
     foreach (DType dtype in new[] { DType.Float32, DType.Float64 })
