@@ -67,13 +67,15 @@ internal static class FixedOrder
         return sum;
     }
 
-    /// <summary>The lanes of <paramref name="v"/> folded in the fixed tree.</summary>
+    /// <summary>The lanes of <paramref name="v"/> folded in the fixed tree (as <see cref="Fold{T}(Span{T})"/>:
+    /// lane l += lane l + half for half = 4, 2, 1 floats or 2, 1 doubles).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum<T>(Vector256<T> v) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Span<T> lanes = stackalloc T[Vector256<T>.Count];
-        v.CopyTo(lanes);
-        return Fold(lanes);
+        Vector128<T> h = v.GetLower() + v.GetUpper();
+        if (Vector128<T>.Count == 4)   // (Vector64 is not accelerated on x64: scalars)
+            return (h.GetElement(0) + h.GetElement(2)) + (h.GetElement(1) + h.GetElement(3));
+        return h.GetElement(0) + h.GetElement(1);
     }
 
     /// <summary>Folds a power-of-two number of lanes: lane l += lane l + half, halving until one is left.</summary>

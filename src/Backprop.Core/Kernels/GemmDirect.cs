@@ -11,10 +11,12 @@ namespace Backprop.Kernels;
 /// into a k × ⌈n/W⌉·W zero-padded buffer. Rows of C are computed four at a time, W or 2W columns
 /// at a time. A narrow C (n &lt; W) is computed as Cᵀ = op(B)ᵀ·op(A)ᵀ when A is transposed and m is a
 /// multiple of W, and as dot products of stored rows when only B is.
-/// Results are bit-identical on every machine (docs/reproducibility.md): each element is one chain of fused
-/// multiply-adds in k order started from β·C, as in the packed path, except the dot products, which keep
-/// W fixed lanes combined in a fixed tree. Without hardware 256-bit vectors the same code runs on .NET's
-/// software <c>Vector256</c> (slow, but the same bits).
+/// <para>The rounding order is fixed by the shape alone, so results are bit-identical on every machine
+/// (docs/reproducibility.md): each element's sum s of products runs by FMA in k order from 0 — in one
+/// chain, or, in the last vector of a row, in two chains (even and odd k) added at the end, or, for the
+/// dot products, in W lanes folded in a fixed tree and then the tail by FMA — and C ← α·s (β = 0) or
+/// fma(s, α, β·C). There is one implementation, on <c>Vector256</c>; without 256-bit hardware .NET runs it
+/// in software, with the same bits.</para>
 /// </summary>
 internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -34,13 +36,12 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
     public const long CopyLimit = 1L << 16;
 
     /// <summary>Whether <paramref name="p"/> is small enough for the direct path.</summary>
-    /// <remarks>α ≠ 1 goes packed, where α is folded into the packed A.</remarks>
     public static bool Suits(in GemmProblem<T> p) =>
-        p.Alpha == T.One && (long)p.M * p.N * p.K <= Threshold && (long)p.K * GemmBlocking.RoundUp(p.N, W) <= CopyLimit;
+        (long)p.M * p.N * p.K <= Threshold && (long)p.K * GemmBlocking.RoundUp(p.N, W) <= CopyLimit;
 
     private static int W => Vector256<T>.Count;
 
-    /// <summary>Runs <paramref name="p"/> (k ≥ 1, α = 1, m, n ≥ 1).</summary>
+    /// <summary>Runs <paramref name="p"/> (k ≥ 1, α ≠ 0, m, n ≥ 1).</summary>
     public static void Run(in GemmProblem<T> p)
     {
         if (p.N < W && p.TransposeA && p.M % W == 0) // m ≥ 1, so m is a non-zero multiple of W
@@ -57,11 +58,7 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
             Vectors(p, transposedC: false);
     }
 
-    /// <summary>
-    /// C[i, j] = A[i, :]·B[j, :] + β·C[i, j] for untransposed A and transposed B, four rows of A at a time:
-    /// W lanes (lane l sums the products q ≡ l mod W of the whole vectors, by FMA in q order), combined in
-    /// a fixed tree, then the tail by FMA in q order, then β·C added.
-    /// </summary>
+    /// <summary>C[i, j] = α·A[i, :]·B[j, :] + β·C[i, j] for untransposed A and transposed B, four rows of A at a time.</summary>
     private static void Dots(in GemmProblem<T> p)
     {
         int k = p.K, vectorEnd = k / W * W;
@@ -85,6 +82,7 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
                     s2 = VectorFma.MulAdd(Vector256.Load(a2 + q), bq, s2);
                     s3 = VectorFma.MulAdd(Vector256.Load(a3 + q), bq, s3);
                 }
+                // Vector256.Sum's order differs between hardware and software: a fixed tree instead.
                 T d0 = FixedOrder.Sum(s0), d1 = FixedOrder.Sum(s1), d2 = FixedOrder.Sum(s2), d3 = FixedOrder.Sum(s3);
                 for (int q = vectorEnd; q < k; q++)
                 {
@@ -92,17 +90,17 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
                     d2 = T.FusedMultiplyAdd(a2[q], b[q], d2); d3 = T.FusedMultiplyAdd(a3[q], b[q], d3);
                 }
                 T* c = p.C + i0 * p.Ldc + j;
-                StoreScalar(c, p.Beta, d0);
-                if (rows > 1) StoreScalar(c + p.Ldc, p.Beta, d1);
-                if (rows > 2) StoreScalar(c + 2 * p.Ldc, p.Beta, d2);
-                if (rows > 3) StoreScalar(c + 3 * p.Ldc, p.Beta, d3);
+                StoreScalar(c, p.Alpha, p.Beta, d0);
+                if (rows > 1) StoreScalar(c + p.Ldc, p.Alpha, p.Beta, d1);
+                if (rows > 2) StoreScalar(c + 2 * p.Ldc, p.Alpha, p.Beta, d2);
+                if (rows > 3) StoreScalar(c + 3 * p.Ldc, p.Alpha, p.Beta, d3);
             }
         }
     }
 
-    /// <summary>C ← d + β·C for one element; C is not read when β = 0.</summary>
+    /// <summary>C ← α·d (β = 0: C is not read) or fma(d, α, β·C) for one element, as the vector stores.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreScalar(T* c, T beta, T d) => *c = beta == T.Zero ? d : d + beta * *c;
+    private static void StoreScalar(T* c, T alpha, T beta, T d) => *c = beta == T.Zero ? alpha * d : T.FusedMultiplyAdd(d, alpha, beta * *c);
 
     /// <summary>
     /// The vector product; with <paramref name="transposedC"/>, element [i, j] of the product goes to
@@ -143,20 +141,18 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
             T* c = p.C + i0 * cRow;
             int j = 0;
             for (; j + 2 * W <= width; j += 2 * W)
-                FourRowsTwoVectors(p.K, a0, a1, a2, a3, depthStep, b + j, ldb, c + j * cColumn, cRow, cColumn, rows, Math.Min(2 * W, p.N - j), p.Beta);
+                FourRowsTwoVectors(p.K, a0, a1, a2, a3, depthStep, b + j, ldb, c + j * cColumn, cRow, cColumn, rows, Math.Min(2 * W, p.N - j), p.Alpha, p.Beta);
             if (j < width)
-                FourRowsOneVector(p.K, a0, a1, a2, a3, depthStep, b + j, ldb, c + j * cColumn, cRow, cColumn, rows, p.N - j, p.Beta);
+                FourRowsOneVector(p.K, a0, a1, a2, a3, depthStep, b + j, ldb, c + j * cColumn, cRow, cColumn, rows, p.N - j, p.Alpha, p.Beta);
         }
     }
 
     /// <summary>C[i0.., j..] for up to 4 rows × 2W columns: 8 accumulators, two B loads and four broadcasts per step.</summary>
     private static void FourRowsTwoVectors(int k, T* a0, T* a1, T* a2, T* a3, nint depthStep, T* b, nint ldb,
-        T* c, nint ldc, nint cColumn, int rows, int cols, T beta)
+        T* c, nint ldc, nint cColumn, int rows, int cols, T alpha, T beta)
     {
-        Vector256<T> c00 = Start(c, cColumn, cols, beta), c01 = Start(c + W * cColumn, cColumn, cols - W, beta);
-        Vector256<T> c10 = Start(c + ldc, cColumn, rows > 1 ? cols : 0, beta), c11 = Start(c + ldc + W * cColumn, cColumn, rows > 1 ? cols - W : 0, beta);
-        Vector256<T> c20 = Start(c + 2 * ldc, cColumn, rows > 2 ? cols : 0, beta), c21 = Start(c + 2 * ldc + W * cColumn, cColumn, rows > 2 ? cols - W : 0, beta);
-        Vector256<T> c30 = Start(c + 3 * ldc, cColumn, rows > 3 ? cols : 0, beta), c31 = Start(c + 3 * ldc + W * cColumn, cColumn, rows > 3 ? cols - W : 0, beta);
+        Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector256<T> c20 = default, c21 = default, c30 = default, c31 = default;
         for (int q = 0; q < k; q++, b += ldb)
         {
             Vector256<T> b0 = Vector256.Load(b), b1 = Vector256.Load(b + W);
@@ -170,23 +166,36 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
             x = Vector256.Create(a3[at]);
             c30 = VectorFma.MulAdd(x, b0, c30); c31 = VectorFma.MulAdd(x, b1, c31);
         }
-        Store(c, cColumn, cols, c00, c01);
-        if (rows > 1) Store(c + ldc, cColumn, cols, c10, c11);
-        if (rows > 2) Store(c + 2 * ldc, cColumn, cols, c20, c21);
-        if (rows > 3) Store(c + 3 * ldc, cColumn, cols, c30, c31);
+        Store(c, cColumn, cols, alpha, beta, c00, c01);
+        if (rows > 1) Store(c + ldc, cColumn, cols, alpha, beta, c10, c11);
+        if (rows > 2) Store(c + 2 * ldc, cColumn, cols, alpha, beta, c20, c21);
+        if (rows > 3) Store(c + 3 * ldc, cColumn, cols, alpha, beta, c30, c31);
     }
 
     /// <summary>
-    /// C[i0.., j..] for up to 4 rows × W columns (the last, possibly partial, vector of a row), each
-    /// element one FMA chain in k order.
+    /// C[i0.., j..] for up to 4 rows × W columns (the last, possibly partial, vector of a row). Even and
+    /// odd steps along k go to separate accumulators, so eight FMA chains hide the FMA latency.
     /// </summary>
     private static void FourRowsOneVector(int k, T* a0, T* a1, T* a2, T* a3, nint depthStep, T* b, nint ldb,
-        T* c, nint ldc, nint cColumn, int rows, int cols, T beta)
+        T* c, nint ldc, nint cColumn, int rows, int cols, T alpha, T beta)
     {
-        Vector256<T> c0 = Start(c, cColumn, cols, beta), c1 = Start(c + ldc, cColumn, rows > 1 ? cols : 0, beta);
-        Vector256<T> c2 = Start(c + 2 * ldc, cColumn, rows > 2 ? cols : 0, beta), c3 = Start(c + 3 * ldc, cColumn, rows > 3 ? cols : 0, beta);
+        Vector256<T> c0 = default, c1 = default, c2 = default, c3 = default;
+        Vector256<T> d0 = default, d1 = default, d2 = default, d3 = default;
+        int q = 0;
         nint at = 0;
-        for (int q = 0; q < k; q++, b += ldb, at += depthStep)
+        for (; q + 1 < k; q += 2, b += 2 * ldb, at += 2 * depthStep)
+        {
+            Vector256<T> b0 = Vector256.Load(b), b1 = Vector256.Load(b + ldb);
+            c0 = VectorFma.MulAdd(Vector256.Create(a0[at]), b0, c0);
+            c1 = VectorFma.MulAdd(Vector256.Create(a1[at]), b0, c1);
+            c2 = VectorFma.MulAdd(Vector256.Create(a2[at]), b0, c2);
+            c3 = VectorFma.MulAdd(Vector256.Create(a3[at]), b0, c3);
+            d0 = VectorFma.MulAdd(Vector256.Create(a0[at + depthStep]), b1, d0);
+            d1 = VectorFma.MulAdd(Vector256.Create(a1[at + depthStep]), b1, d1);
+            d2 = VectorFma.MulAdd(Vector256.Create(a2[at + depthStep]), b1, d2);
+            d3 = VectorFma.MulAdd(Vector256.Create(a3[at + depthStep]), b1, d3);
+        }
+        if (q < k)
         {
             Vector256<T> b0 = Vector256.Load(b);
             c0 = VectorFma.MulAdd(Vector256.Create(a0[at]), b0, c0);
@@ -194,46 +203,39 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
             c2 = VectorFma.MulAdd(Vector256.Create(a2[at]), b0, c2);
             c3 = VectorFma.MulAdd(Vector256.Create(a3[at]), b0, c3);
         }
-        Store(c, cColumn, cols, c0);
-        if (rows > 1) Store(c + ldc, cColumn, cols, c1);
-        if (rows > 2) Store(c + 2 * ldc, cColumn, cols, c2);
-        if (rows > 3) Store(c + 3 * ldc, cColumn, cols, c3);
+        Store(c, cColumn, cols, alpha, beta, c0 + d0);
+        if (rows > 1) Store(c + ldc, cColumn, cols, alpha, beta, c1 + d1);
+        if (rows > 2) Store(c + 2 * ldc, cColumn, cols, alpha, beta, c2 + d2);
+        if (rows > 3) Store(c + 3 * ldc, cColumn, cols, alpha, beta, c3 + d3);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(T* c, nint step, int cols, T alpha, T beta, Vector256<T> acc0, Vector256<T> acc1)
+    {
+        Store(c, step, cols, alpha, beta, acc0);
+        if (cols > W) Store(c + W * step, step, cols - W, alpha, beta, acc1);
     }
 
     /// <summary>
-    /// The start of the running sums of the first <paramref name="cols"/> (≤ W, or more meaning all W; ≤ 0:
-    /// none) elements of a row of the product, <paramref name="step"/> apart in C: β·C, or 0 when β = 0
-    /// (C not read). Lanes past <paramref name="cols"/> start at 0 and are never stored.
+    /// The first <paramref name="cols"/> (≤ W, or more meaning all W) elements of a row of the product,
+    /// <paramref name="step"/> apart in C: C ← α·acc + β·C; C is not read when β = 0.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> Start(T* c, nint step, int cols, T beta)
+    private static void Store(T* c, nint step, int cols, T alpha, T beta, Vector256<T> acc)
     {
-        if (beta == T.Zero || cols <= 0) return Vector256<T>.Zero;
-        if (step == 1 && cols >= W) return Vector256.Create(beta) * Vector256.Load(c);
-        T* lanes = stackalloc T[W];
-        for (int j = 0; j < W; j++) lanes[j] = j < cols ? beta * c[j * step] : T.Zero;
-        return Vector256.Load(lanes);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(T* c, nint step, int cols, Vector256<T> acc0, Vector256<T> acc1)
-    {
-        Store(c, step, cols, acc0);
-        if (cols > W) Store(c + W * step, step, cols - W, acc1);
-    }
-
-    /// <summary>
-    /// Stores the first <paramref name="cols"/> (≤ W, or more meaning all W) elements of a row of the
-    /// product, <paramref name="step"/> apart in C.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(T* c, nint step, int cols, Vector256<T> acc)
-    {
-        if (step == 1 && cols >= W)
+        if (step != 1)
         {
-            Vector256.Store(acc, c);
+            for (int j = 0; j < Math.Min(cols, W); j++, c += step) StoreScalar(c, alpha, beta, acc.GetElement(j));
             return;
         }
-        for (int j = 0; j < Math.Min(cols, W); j++, c += step) *c = acc.GetElement(j);
+        if (cols >= W)
+        {
+            Vector256<T> scaled = beta == T.Zero
+                ? Vector256.Create(alpha) * acc
+                : VectorFma.MulAdd(acc, Vector256.Create(alpha), Vector256.Create(beta) * Vector256.Load(c));
+            Vector256.Store(scaled, c);
+            return;
+        }
+        for (int j = 0; j < cols; j++) StoreScalar(c + j, alpha, beta, acc.GetElement(j));
     }
 }

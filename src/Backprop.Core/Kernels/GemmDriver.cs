@@ -20,7 +20,7 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
     /// </summary>
     public static void Run(in GemmProblem<T> problem, GemmPath path, GemmStrategy strategy)
     {
-        if ((strategy == GemmStrategy.Direct && problem.Alpha == T.One) ||
+        if (strategy == GemmStrategy.Direct ||
             (strategy == GemmStrategy.Auto && GemmDirect<T>.Suits(problem)))
         {
             GemmDirect<T>.Run(problem);
