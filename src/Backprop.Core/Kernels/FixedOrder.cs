@@ -19,6 +19,7 @@ internal static class FixedOrder
     public static T Sum<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int lanes = Vector512<T>.Count, blocks = x.Length / lanes * lanes;
+        if (blocks == 0) return Tail(x, T.Zero);   // the fold of zero lanes is +0
         Span<T> partial = stackalloc T[lanes];
         ref T start = ref MemoryMarshal.GetReference(x);
         if (Vector512.IsHardwareAccelerated)
@@ -62,8 +63,13 @@ internal static class FixedOrder
             for (int i = 0; i < blocks; i += lanes)
                 for (int l = 0; l < lanes; l++) partial[l] += x[i + l];
         }
-        T sum = Fold(partial);
-        for (int i = blocks; i < x.Length; i++) sum += x[i];
+        return Tail(x[blocks..], Fold(partial));
+    }
+
+    /// <summary>sum + x₀ + x₁ + … in order.</summary>
+    private static T Tail<T>(ReadOnlySpan<T> x, T sum) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        foreach (T v in x) sum += v;
         return sum;
     }
 

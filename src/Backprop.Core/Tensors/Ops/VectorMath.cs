@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using Backprop.Kernels;
 
 namespace Backprop;
 
@@ -14,7 +15,8 @@ namespace Backprop;
 /// same vector code, padded. They are within a few ulps of the exact values, and several times faster than
 /// <see cref="TensorPrimitives"/>' float versions on AVX2. exp x = 2ⁿ·eʳ with x = n·ln2 + r;
 /// tanh x = −m/(2 + m) · sign x with m = eʸ − 1 (expm1) at y = −2|x|, which has no cancellation for small
-/// |x|; σ(x) = 1/(1 + e⁻ˣ). Log and Pow use the C runtime's scalar functions, one element at a time.
+/// |x|; σ(x) = 1/(1 + e⁻ˣ). The FMAs are <see cref="VectorFma"/> (fused in software where the hardware has
+/// no FMA). Log and Pow use the C runtime's scalar functions, one element at a time.
 /// </summary>
 internal static class VectorMath
 {
@@ -122,7 +124,11 @@ internal static class VectorMath
         Vector256<float> r = MulAdd(n, Vector256.Create(-0.693145752f), xc);   // ln2 split in
         r = MulAdd(n, Vector256.Create(-1.42860677e-6f), r);                   // hi + lo parts
         Vector256<float> p = ExpM1Reduced(r) + Vector256<float>.One;
+#if NET9_0_OR_GREATER
         Vector256<int> ni = Vector256.ConvertToInt32Native(n);                 // n ∈ [−150, 129]: no saturation fix-up needed
+#else
+        Vector256<int> ni = Vector256.ConvertToInt32(n);                       // n ∈ [−150, 129]
+#endif
         Vector256<int> n1 = Vector256.ShiftRightArithmetic(ni, 1), n2 = ni - n1;
         Vector256<float> s1 = Vector256.ShiftLeft(n1 + Vector256.Create(127), 23).AsSingle();
         Vector256<float> s2 = Vector256.ShiftLeft(n2 + Vector256.Create(127), 23).AsSingle();
@@ -144,7 +150,7 @@ internal static class VectorMath
     /// <summary>a·b + c with one rounding (in software where the hardware has no FMA: the same bits).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> MulAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
-        Vector256.FusedMultiplyAdd(a, b, c);
+        VectorFma.MulAdd(a, b, c);
 
     /// <summary>The larger of a and b. The callers never compare +0 with −0 and mask NaN lanes, where the
     /// hardware's rule and .NET's differ, so both give the same bits.</summary>
@@ -199,10 +205,10 @@ internal static class VectorMath
     {
         Vector256<double> xc = Vector256.Min(Vector256.Max(x, Vector256.Create(-746.0)), Vector256.Create(710.0));
         Vector256<double> magic = Vector256.Create(Magic);
-        Vector256<double> shifted = Vector256.FusedMultiplyAdd(xc, Vector256.Create(Log2E), magic);
+        Vector256<double> shifted = VectorFma.MulAdd(xc, Vector256.Create(Log2E), magic);
         Vector256<double> n = shifted - magic;
-        Vector256<double> r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Hi), xc);
-        r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Lo), r);
+        Vector256<double> r = VectorFma.MulAdd(n, Vector256.Create(-Ln2Hi), xc);
+        r = VectorFma.MulAdd(n, Vector256.Create(-Ln2Lo), r);
         Vector256<double> p = ExpM1Reduced(r) + Vector256<double>.One;
         Vector256<long> ni = shifted.AsInt64() - magic.AsInt64();               // n ∈ [−1077, 1025]
         Vector256<long> n1 = Vector256.ShiftRightArithmetic(ni, 1), n2 = ni - n1;
@@ -218,13 +224,13 @@ internal static class VectorMath
         // tanh saturates to 1 in double beyond |x| = 19.1; clamping at 20 keeps 2ⁿ a normal double.
         Vector256<double> yv = Vector256.Max(ax * Vector256.Create(-2.0), Vector256.Create(-40.0));
         Vector256<double> magic = Vector256.Create(Magic);
-        Vector256<double> shifted = Vector256.FusedMultiplyAdd(yv, Vector256.Create(Log2E), magic);
+        Vector256<double> shifted = VectorFma.MulAdd(yv, Vector256.Create(Log2E), magic);
         Vector256<double> n = shifted - magic;
-        Vector256<double> r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Hi), yv);
-        r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Lo), r);
+        Vector256<double> r = VectorFma.MulAdd(n, Vector256.Create(-Ln2Hi), yv);
+        r = VectorFma.MulAdd(n, Vector256.Create(-Ln2Lo), r);
         Vector256<double> q = ExpM1Reduced(r);
         Vector256<double> s = Vector256.ShiftLeft(shifted.AsInt64() - magic.AsInt64() + Vector256.Create(1023L), 52).AsDouble();
-        Vector256<double> m = Vector256.FusedMultiplyAdd(s, q, s - Vector256<double>.One);   // eʸ − 1
+        Vector256<double> m = VectorFma.MulAdd(s, q, s - Vector256<double>.One);   // eʸ − 1
         Vector256<double> t = Vector256.Abs(m / (Vector256.Create(2.0) + m));
         t |= x & Vector256.Create(-0.0);
         return Vector256.ConditionalSelect(Vector256.Equals(x, x), t, x);
@@ -236,17 +242,17 @@ internal static class VectorMath
     private static Vector256<double> ExpM1Reduced(Vector256<double> r)
     {
         Vector256<double> h = Vector256.Create(1.0 / 6227020800);                         // 1/13!
-        h = Vector256.FusedMultiplyAdd(h, r, Vector256.Create(1.0 / 479001600));          // 1/12!
-        h = Vector256.FusedMultiplyAdd(h, r, Vector256.Create(1.0 / 39916800));           // 1/11!
-        h = Vector256.FusedMultiplyAdd(h, r, Vector256.Create(1.0 / 3628800));
-        h = Vector256.FusedMultiplyAdd(h, r, Vector256.Create(1.0 / 362880));
-        h = Vector256.FusedMultiplyAdd(h, r, Vector256.Create(1.0 / 40320));
-        h = Vector256.FusedMultiplyAdd(h, r, Vector256.Create(1.0 / 5040));
-        h = Vector256.FusedMultiplyAdd(h, r, Vector256.Create(1.0 / 720));
-        h = Vector256.FusedMultiplyAdd(h, r, Vector256.Create(1.0 / 120));
-        h = Vector256.FusedMultiplyAdd(h, r, Vector256.Create(1.0 / 24));
-        h = Vector256.FusedMultiplyAdd(h, r, Vector256.Create(1.0 / 6));
-        h = Vector256.FusedMultiplyAdd(h, r, Vector256.Create(0.5));
-        return Vector256.FusedMultiplyAdd(r * r, h, r);
+        h = VectorFma.MulAdd(h, r, Vector256.Create(1.0 / 479001600));          // 1/12!
+        h = VectorFma.MulAdd(h, r, Vector256.Create(1.0 / 39916800));           // 1/11!
+        h = VectorFma.MulAdd(h, r, Vector256.Create(1.0 / 3628800));
+        h = VectorFma.MulAdd(h, r, Vector256.Create(1.0 / 362880));
+        h = VectorFma.MulAdd(h, r, Vector256.Create(1.0 / 40320));
+        h = VectorFma.MulAdd(h, r, Vector256.Create(1.0 / 5040));
+        h = VectorFma.MulAdd(h, r, Vector256.Create(1.0 / 720));
+        h = VectorFma.MulAdd(h, r, Vector256.Create(1.0 / 120));
+        h = VectorFma.MulAdd(h, r, Vector256.Create(1.0 / 24));
+        h = VectorFma.MulAdd(h, r, Vector256.Create(1.0 / 6));
+        h = VectorFma.MulAdd(h, r, Vector256.Create(0.5));
+        return VectorFma.MulAdd(r * r, h, r);
     }
 }
