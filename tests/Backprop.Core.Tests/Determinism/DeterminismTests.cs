@@ -12,7 +12,8 @@ namespace Backprop.Tests.Determinism;
 public class DeterminismTests(ITestOutputHelper output)
 {
     /// <summary>
-    /// The settings: the default (the best path of this machine), then AVX2, Vector128 only, scalar, one core.
+    /// The settings: the default (the best path of this machine), then AVX2, Vector128 only, scalar, one core,
+    /// four cores.
     /// .NET 10 ignores DOTNET_EnableAVX512F (its knob is DOTNET_EnableAVX512); both are set. Each setting's
     /// check of the probe's "isa" line says whether the setting took effect.
     /// </summary>
@@ -23,6 +24,8 @@ public class DeterminismTests(ITestOutputHelper output)
         ("vector128", ["DOTNET_EnableAVX2=0"], isa => isa.Contains("avx2=False") && isa.Contains("vector128=True")),
         ("scalar", ["DOTNET_EnableHWIntrinsic=0"], isa => isa.Contains("vector128=False")),
         ("one-core", ["DOTNET_PROCESSOR_COUNT=1"], isa => isa.Contains("cores=1")),
+        // More threads than this machine has: large GEMMs are cut into four slabs on the thread pool.
+        ("four-cores", ["DOTNET_PROCESSOR_COUNT=4"], isa => isa.Contains("cores=4")),
     ];
 
     [Fact]
