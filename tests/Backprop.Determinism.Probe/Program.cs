@@ -57,6 +57,7 @@ internal sealed class Probe(string? filter)
             Unary($"{t}/logsoftmax/{n}", dtype, n, seed, x => x.Reshape(1, n).LogSoftmax(), scale: 5);
             Unary($"{t}/mse/{n}", dtype, n, seed, x => Losses.MSE(x, Tensor.Randn([n], seed + 1, dtype)), scale: 1);
             Unary($"{t}/bce/{n}", dtype, n, seed, x => Losses.BinaryCrossEntropyWithLogits(x, Tensor.Rand([n], seed + 2, dtype)), scale: 3);
+            Destinations($"{t}/into/{n}", dtype, n, seed);
         }
         foreach (var (rows, cols) in new[] { (1, 1), (3, 7), (7, 3), (16, 17), (37, 10), (64, 1000), (300, 513), (1000, 131) })
         {
@@ -79,6 +80,7 @@ internal sealed class Probe(string? filter)
         {
             int seed = m * 7919 + n * 31 + k;
             Binary($"{t}/matmul/{m}x{n}x{k}", dtype, [m, k], [k, n], seed, (a, b) => a.MatMul(b));
+            Binary($"{t}/matmul-transposed/{m}x{n}x{k}", dtype, [k, m], [n, k], seed, (a, b) => a.T.MatMul(b.T));
             foreach (ActivationKind act in new[] { ActivationKind.None, ActivationKind.ReLU, ActivationKind.Tanh, ActivationKind.Sigmoid })
             {
                 Tensor x = Tensor.Randn([m, k], seed, dtype), w = Tensor.Randn([n, k], seed + 1, dtype), b = Tensor.Randn([n], seed + 2, dtype);
@@ -146,6 +148,25 @@ internal sealed class Probe(string? filter)
         Tensor upstream = Tensor.Randn(y.Shape.ToArray(), 99, y.DType);
         y.Backward(upstream);
         Print(name + "/backward", inputs.Select(i => i.Grad!.ToArray()));
+    }
+
+    /// <summary>The destination overloads (PyTorch's out=), in place, without autograd.</summary>
+    private void Destinations(string name, DType dtype, int n, int seed)
+    {
+        if (!Wanted(name)) return;
+        Tensor a = Tensor.Randn([n], seed, dtype) * 3.0, b = Tensor.Randn([n], seed + 1, dtype), d = Tensor.Zeros([n], dtype);
+        var results = new List<double[]>();
+        using (new NoGrad())
+        {
+            foreach (Func<Tensor> f in new Func<Tensor>[]
+            {
+                () => Tensor.Add(a, b, d), () => Tensor.Subtract(a, b, d), () => Tensor.Multiply(a, b, d), () => Tensor.Divide(a, b, d),
+                () => Tensor.Exp(a, d), () => Tensor.Tanh(a, d), () => Tensor.Sigmoid(a, d), () => Tensor.Relu(a, d),
+                () => Tensor.Sqrt(a.Abs(), d), () => Tensor.Log(a.Abs(), d), () => Tensor.Exp(d, d),
+            })
+                results.Add(f().ToArray());
+        }
+        Print(name, results);
     }
 
     private void OptimizerRun(string name, DType dtype, string kind, int n)
