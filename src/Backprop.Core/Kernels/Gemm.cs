@@ -12,6 +12,11 @@ namespace Backprop.Kernels;
 /// (AVX-512, AVX2 or scalar, chosen at run time) computes MR×NR tiles of C. Large products are
 /// split across cores; small ones skip packing and are computed directly. When β = 0, C is written
 /// without being read; when α = 0 or k = 0, A and B are not read and C ← β·C. C must not overlap A or B.
+/// <para>The rounding is fixed (docs/reproducibility.md). Packed products: each C[i, j] is s ← β·C[i, j]
+/// (0 when β = 0), then s ← fma(α·op(A)[i, q], op(B)[q, j], s) for q = 0 … k − 1 in order (α·a exact when
+/// α = 1). Direct (small) products: fixed FMA chains from 0 (see GemmDirect), then C ← α·s or fma(s, α, β·C).
+/// Which applies depends on the shape alone, so results are bit-identical on every SIMD path, cache size,
+/// blocking and thread count.</para>
 /// </remarks>
 public static class Gemm
 {
@@ -30,8 +35,8 @@ public static class Gemm
 
     /// <summary>
     /// Forces the packed or the direct strategy for GEMM calls made on the current thread (tests use
-    /// it to cover both on every shape); <see cref="GemmStrategy.Auto"/> picks by size. With the direct
-    /// strategy, <see cref="ForcedPath"/> = <see cref="GemmPath.Scalar"/> selects its scalar loop.
+    /// it to cover both on every shape); <see cref="GemmStrategy.Auto"/> picks by size. The direct strategy
+    /// has one implementation, on <c>Vector256</c> (run in software without AVX2).
     /// </summary>
     internal static GemmStrategy ForcedStrategy
     {

@@ -11,6 +11,12 @@ namespace Backprop.Kernels;
 /// into a k × ⌈n/W⌉·W zero-padded buffer. Rows of C are computed four at a time, W or 2W columns
 /// at a time. A narrow C (n &lt; W) is computed as Cᵀ = op(B)ᵀ·op(A)ᵀ when A is transposed and m is a
 /// multiple of W, and as dot products of stored rows when only B is.
+/// <para>The rounding order is fixed by the shape alone, so results are bit-identical on every machine
+/// (docs/reproducibility.md): each element's sum s of products runs by FMA in k order from 0 — in one
+/// chain, or, in the last vector of a row, in two chains (even and odd k) added at the end, or, for the
+/// dot products, in W lanes folded in a fixed tree and then the tail by FMA — and C ← α·s (β = 0) or
+/// fma(s, α, β·C). There is one implementation, on <c>Vector256</c>; without 256-bit hardware .NET runs it
+/// in software, with the same bits.</para>
 /// </summary>
 internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -35,12 +41,10 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
 
     private static int W => Vector256<T>.Count;
 
-    /// <summary>Runs <paramref name="p"/> (k ≥ 1, α ≠ 0, m, n ≥ 1) with 256-bit vectors, or with scalars when <paramref name="vector"/> is false.</summary>
-    public static void Run(in GemmProblem<T> p, bool vector)
+    /// <summary>Runs <paramref name="p"/> (k ≥ 1, α ≠ 0, m, n ≥ 1).</summary>
+    public static void Run(in GemmProblem<T> p)
     {
-        if (!vector)
-            Scalar(p);
-        else if (p.N < W && p.TransposeA && p.M % W == 0) // m ≥ 1, so m is a non-zero multiple of W
+        if (p.N < W && p.TransposeA && p.M % W == 0) // m ≥ 1, so m is a non-zero multiple of W
             // Narrow C (n < W ≤ m) with op(A)ᵀ = A stored in whole vectors (∂W = δᵀ·x with few
             // inputs): compute Cᵀ = op(B)ᵀ·op(A)ᵀ, so vectors run along m instead of being mostly
             // padding along n, with A read in place; Cᵀ is stored into C with swapped strides.
@@ -78,10 +82,12 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
                     s2 = VectorFma.MulAdd(Vector256.Load(a2 + q), bq, s2);
                     s3 = VectorFma.MulAdd(Vector256.Load(a3 + q), bq, s3);
                 }
-                T d0 = Vector256.Sum(s0), d1 = Vector256.Sum(s1), d2 = Vector256.Sum(s2), d3 = Vector256.Sum(s3);
+                // Vector256.Sum's order differs between hardware and software: a fixed tree instead.
+                T d0 = FixedOrder.Sum(s0), d1 = FixedOrder.Sum(s1), d2 = FixedOrder.Sum(s2), d3 = FixedOrder.Sum(s3);
                 for (int q = vectorEnd; q < k; q++)
                 {
-                    d0 += a0[q] * b[q]; d1 += a1[q] * b[q]; d2 += a2[q] * b[q]; d3 += a3[q] * b[q];
+                    d0 = T.FusedMultiplyAdd(a0[q], b[q], d0); d1 = T.FusedMultiplyAdd(a1[q], b[q], d1);
+                    d2 = T.FusedMultiplyAdd(a2[q], b[q], d2); d3 = T.FusedMultiplyAdd(a3[q], b[q], d3);
                 }
                 T* c = p.C + i0 * p.Ldc + j;
                 StoreScalar(c, p.Alpha, p.Beta, d0);
@@ -92,9 +98,9 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
         }
     }
 
-    /// <summary>C ← α·d + β·C for one element; C is not read when β = 0.</summary>
+    /// <summary>C ← α·d (β = 0: C is not read) or fma(d, α, β·C) for one element, as the vector stores.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreScalar(T* c, T alpha, T beta, T d) => *c = beta == T.Zero ? alpha * d : alpha * d + beta * *c;
+    private static void StoreScalar(T* c, T alpha, T beta, T d) => *c = beta == T.Zero ? alpha * d : T.FusedMultiplyAdd(d, alpha, beta * *c);
 
     /// <summary>
     /// The vector product; with <paramref name="transposedC"/>, element [i, j] of the product goes to
@@ -219,8 +225,7 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
     {
         if (step != 1)
         {
-            for (int j = 0; j < Math.Min(cols, W); j++, c += step)
-                *c = beta == T.Zero ? alpha * acc.GetElement(j) : alpha * acc.GetElement(j) + beta * *c;
+            for (int j = 0; j < Math.Min(cols, W); j++, c += step) StoreScalar(c, alpha, beta, acc.GetElement(j));
             return;
         }
         if (cols >= W)
@@ -231,26 +236,6 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
             Vector256.Store(scaled, c);
             return;
         }
-        for (int j = 0; j < cols; j++)
-            c[j] = beta == T.Zero ? alpha * acc.GetElement(j) : alpha * acc.GetElement(j) + beta * c[j];
-    }
-
-    /// <summary>The plain triple loop with strided reads of op(A) and op(B) (the scalar fallback).</summary>
-    private static void Scalar(in GemmProblem<T> p)
-    {
-        nint aRow = p.TransposeA ? 1 : p.Lda, aDepth = p.TransposeA ? p.Lda : 1;
-        nint bDepth = p.TransposeB ? 1 : p.Ldb, bColumn = p.TransposeB ? p.Ldb : 1;
-        for (int i = 0; i < p.M; i++)
-        {
-            T* a = p.A + i * aRow;
-            T* c = p.C + i * p.Ldc;
-            for (int j = 0; j < p.N; j++)
-            {
-                T* b = p.B + j * bColumn;
-                T sum = T.Zero;
-                for (int q = 0; q < p.K; q++) sum += a[q * aDepth] * b[q * bDepth];
-                c[j] = p.Beta == T.Zero ? p.Alpha * sum : p.Alpha * sum + p.Beta * c[j];
-            }
-        }
+        for (int j = 0; j < cols; j++) StoreScalar(c + j, alpha, beta, acc.GetElement(j));
     }
 }

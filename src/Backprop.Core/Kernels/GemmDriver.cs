@@ -23,7 +23,7 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
         if (strategy == GemmStrategy.Direct ||
             (strategy == GemmStrategy.Auto && GemmDirect<T>.Suits(problem)))
         {
-            GemmDirect<T>.Run(problem, vector: path != GemmPath.Scalar);
+            GemmDirect<T>.Run(problem);
             return;
         }
         switch (path)
@@ -103,7 +103,12 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
         });
     }
 
-    /// <summary>The single-threaded blocked product on the calling thread.</summary>
+    /// <summary>
+    /// The single-threaded blocked product on the calling thread. Every element of C is one chain of fused
+    /// multiply-adds in k order, started from β·C (0 when β = 0) and continued across the k slices through C
+    /// itself, with α folded into the packed A (α·a, exact when α = 1): the result does not depend on KC, MC,
+    /// NC, the micro-kernel's tile or vector width, or how C is split between threads.
+    /// </summary>
     private static void Sequential<TKernel>(in GemmProblem<T> p) where TKernel : IGemmMicroKernel<T>
     {
         int mr = TKernel.MR, nr = TKernel.NR;
@@ -120,26 +125,32 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
             for (int pc = 0; pc < p.K; pc += kcMax)
             {
                 int kc = Math.Min(kcMax, p.K - pc);
-                // The first slice of k applies the caller's β; later slices accumulate onto it.
+                // The first slice of k starts each sum from β·C; later slices continue it from C.
                 T beta = pc == 0 ? p.Beta : T.One;
                 GemmPacking.PackB<T, TKernel>(p.TransposeB, p.B, p.Ldb, pc, jc, kc, nc, packedB);
                 for (int ic = 0; ic < p.M; ic += mcMax)
                 {
                     int mc = Math.Min(mcMax, p.M - ic);
                     GemmPacking.PackA<T, TKernel>(p.TransposeA, p.A, p.Lda, ic, pc, mc, kc, packedA);
-                    Macro<TKernel>(mc, nc, kc, packedA, packedB, p.C + ic * p.Ldc + jc, p.Ldc, p.Alpha, beta, edge);
+                    if (p.Alpha != T.One) Scale(packedA, GemmBlocking.RoundUp(mc, mr) * kc, p.Alpha);
+                    Macro<TKernel>(mc, nc, kc, packedA, packedB, p.C + ic * p.Ldc + jc, p.Ldc, beta, edge);
                 }
             }
         }
     }
 
+    private static void Scale(T* x, int count, T alpha)
+    {
+        for (int i = 0; i < count; i++) x[i] *= alpha;
+    }
+
     /// <summary>
     /// One packed mc×kc block of A times one packed kc×nc block of B into C. Full tiles go straight
-    /// to C; ragged edge tiles are computed into <paramref name="edge"/> and only their valid part is
-    /// written back.
+    /// to C; ragged edge tiles are computed in <paramref name="edge"/> (their valid part of C copied in
+    /// first when β ≠ 0) and only their valid part is written back.
     /// </summary>
     private static void Macro<TKernel>(int mc, int nc, int kc, T* packedA, T* packedB, T* c, nint ldc,
-        T alpha, T beta, T* edge) where TKernel : IGemmMicroKernel<T>
+        T beta, T* edge) where TKernel : IGemmMicroKernel<T>
     {
         int mr = TKernel.MR, nr = TKernel.NR;
         for (int jr = 0; jr < nc; jr += nr)
@@ -153,19 +164,15 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
                 T* tile = c + ir * ldc + jr;
                 if (rows == mr && cols == nr)
                 {
-                    TKernel.Run(kc, panelA, panelB, tile, ldc, alpha, beta);
+                    TKernel.Run(kc, panelA, panelB, tile, ldc, beta);
                     continue;
                 }
-                TKernel.Run(kc, panelA, panelB, edge, nr, T.One, T.Zero);
+                if (beta != T.Zero)
+                    for (int i = 0; i < rows; i++)
+                        new ReadOnlySpan<T>(tile + i * ldc, cols).CopyTo(new Span<T>(edge + i * nr, cols));
+                TKernel.Run(kc, panelA, panelB, edge, nr, beta);
                 for (int i = 0; i < rows; i++)
-                {
-                    T* cRow = tile + i * ldc;
-                    T* eRow = edge + i * nr;
-                    if (beta == T.Zero)
-                        for (int j = 0; j < cols; j++) cRow[j] = alpha * eRow[j];
-                    else
-                        for (int j = 0; j < cols; j++) cRow[j] = alpha * eRow[j] + beta * cRow[j];
-                }
+                    new ReadOnlySpan<T>(edge + i * nr, cols).CopyTo(new Span<T>(tile + i * ldc, cols));
             }
         }
     }

@@ -14,11 +14,16 @@ internal readonly unsafe struct Avx2MicroKernel<T> : IGemmMicroKernel<T> where T
     public static int MR => 6;
     public static int NR => 2 * Vector256<T>.Count;
 
-    public static void Run(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta)
+    public static void Run(int kc, T* a, T* b, T* c, nint ldc, T beta)
     {
         int w = Vector256<T>.Count;
-        Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector256<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector256<T> vb = Vector256.Create(beta);
+        Vector256<T> c00 = Start(c + 0 * ldc, beta, vb), c01 = Start(c + 0 * ldc + w, beta, vb);
+        Vector256<T> c10 = Start(c + 1 * ldc, beta, vb), c11 = Start(c + 1 * ldc + w, beta, vb);
+        Vector256<T> c20 = Start(c + 2 * ldc, beta, vb), c21 = Start(c + 2 * ldc + w, beta, vb);
+        Vector256<T> c30 = Start(c + 3 * ldc, beta, vb), c31 = Start(c + 3 * ldc + w, beta, vb);
+        Vector256<T> c40 = Start(c + 4 * ldc, beta, vb), c41 = Start(c + 4 * ldc + w, beta, vb);
+        Vector256<T> c50 = Start(c + 5 * ldc, beta, vb), c51 = Start(c + 5 * ldc + w, beta, vb);
         for (int p = 0; p < kc; p++)
         {
             Vector256<T> b0 = Vector256.Load(b), b1 = Vector256.Load(b + w);
@@ -37,35 +42,15 @@ internal readonly unsafe struct Avx2MicroKernel<T> : IGemmMicroKernel<T> where T
             a += 6;
             b += 2 * w;
         }
-        Vector256<T> va = Vector256.Create(alpha);
-        if (beta == T.Zero)
-        {
-            StoreRow(c, w, va, c00, c01); StoreRow(c + ldc, w, va, c10, c11);
-            StoreRow(c + 2 * ldc, w, va, c20, c21); StoreRow(c + 3 * ldc, w, va, c30, c31);
-            StoreRow(c + 4 * ldc, w, va, c40, c41); StoreRow(c + 5 * ldc, w, va, c50, c51);
-        }
-        else
-        {
-            Vector256<T> vb = Vector256.Create(beta);
-            UpdateRow(c, w, va, vb, c00, c01); UpdateRow(c + ldc, w, va, vb, c10, c11);
-            UpdateRow(c + 2 * ldc, w, va, vb, c20, c21); UpdateRow(c + 3 * ldc, w, va, vb, c30, c31);
-            UpdateRow(c + 4 * ldc, w, va, vb, c40, c41); UpdateRow(c + 5 * ldc, w, va, vb, c50, c51);
-        }
+        Vector256.Store(c00, c + 0 * ldc); Vector256.Store(c01, c + 0 * ldc + w);
+        Vector256.Store(c10, c + 1 * ldc); Vector256.Store(c11, c + 1 * ldc + w);
+        Vector256.Store(c20, c + 2 * ldc); Vector256.Store(c21, c + 2 * ldc + w);
+        Vector256.Store(c30, c + 3 * ldc); Vector256.Store(c31, c + 3 * ldc + w);
+        Vector256.Store(c40, c + 4 * ldc); Vector256.Store(c41, c + 4 * ldc + w);
+        Vector256.Store(c50, c + 5 * ldc); Vector256.Store(c51, c + 5 * ldc + w);
     }
 
-    /// <summary>C row ← α·acc (β = 0: C is not read, so NaN in C cannot leak).</summary>
+    /// <summary>The running sum's start: 0 (C not read, so NaN in C cannot leak) when β = 0, else β·C.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow(T* c, int w, Vector256<T> alpha, Vector256<T> acc0, Vector256<T> acc1)
-    {
-        Vector256.Store(alpha * acc0, c);
-        Vector256.Store(alpha * acc1, c + w);
-    }
-
-    /// <summary>C row ← α·acc + β·C.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void UpdateRow(T* c, int w, Vector256<T> alpha, Vector256<T> beta, Vector256<T> acc0, Vector256<T> acc1)
-    {
-        Vector256.Store(VectorFma.MulAdd(acc0, alpha, beta * Vector256.Load(c)), c);
-        Vector256.Store(VectorFma.MulAdd(acc1, alpha, beta * Vector256.Load(c + w)), c + w);
-    }
+    private static Vector256<T> Start(T* c, T beta, Vector256<T> vb) => beta == T.Zero ? Vector256<T>.Zero : vb * Vector256.Load(c);
 }

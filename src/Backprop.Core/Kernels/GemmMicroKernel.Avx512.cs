@@ -13,12 +13,18 @@ internal readonly unsafe struct Avx512MicroKernel<T> : IGemmMicroKernel<T> where
     public static int MR => 8;
     public static int NR => 2 * Vector512<T>.Count;
 
-    public static void Run(int kc, T* a, T* b, T* c, nint ldc, T alpha, T beta)
+    public static void Run(int kc, T* a, T* b, T* c, nint ldc, T beta)
     {
         int w = Vector512<T>.Count;
-        Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector512<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        Vector512<T> c60 = default, c61 = default, c70 = default, c71 = default;
+        Vector512<T> vb = Vector512.Create(beta);
+        Vector512<T> c00 = Start(c + 0 * ldc, beta, vb), c01 = Start(c + 0 * ldc + w, beta, vb);
+        Vector512<T> c10 = Start(c + 1 * ldc, beta, vb), c11 = Start(c + 1 * ldc + w, beta, vb);
+        Vector512<T> c20 = Start(c + 2 * ldc, beta, vb), c21 = Start(c + 2 * ldc + w, beta, vb);
+        Vector512<T> c30 = Start(c + 3 * ldc, beta, vb), c31 = Start(c + 3 * ldc + w, beta, vb);
+        Vector512<T> c40 = Start(c + 4 * ldc, beta, vb), c41 = Start(c + 4 * ldc + w, beta, vb);
+        Vector512<T> c50 = Start(c + 5 * ldc, beta, vb), c51 = Start(c + 5 * ldc + w, beta, vb);
+        Vector512<T> c60 = Start(c + 6 * ldc, beta, vb), c61 = Start(c + 6 * ldc + w, beta, vb);
+        Vector512<T> c70 = Start(c + 7 * ldc, beta, vb), c71 = Start(c + 7 * ldc + w, beta, vb);
         for (int p = 0; p < kc; p++)
         {
             Vector512<T> b0 = Vector512.Load(b), b1 = Vector512.Load(b + w);
@@ -41,37 +47,17 @@ internal readonly unsafe struct Avx512MicroKernel<T> : IGemmMicroKernel<T> where
             a += 8;
             b += 2 * w;
         }
-        Vector512<T> va = Vector512.Create(alpha);
-        if (beta == T.Zero)
-        {
-            StoreRow(c, w, va, c00, c01); StoreRow(c + ldc, w, va, c10, c11);
-            StoreRow(c + 2 * ldc, w, va, c20, c21); StoreRow(c + 3 * ldc, w, va, c30, c31);
-            StoreRow(c + 4 * ldc, w, va, c40, c41); StoreRow(c + 5 * ldc, w, va, c50, c51);
-            StoreRow(c + 6 * ldc, w, va, c60, c61); StoreRow(c + 7 * ldc, w, va, c70, c71);
-        }
-        else
-        {
-            Vector512<T> vb = Vector512.Create(beta);
-            UpdateRow(c, w, va, vb, c00, c01); UpdateRow(c + ldc, w, va, vb, c10, c11);
-            UpdateRow(c + 2 * ldc, w, va, vb, c20, c21); UpdateRow(c + 3 * ldc, w, va, vb, c30, c31);
-            UpdateRow(c + 4 * ldc, w, va, vb, c40, c41); UpdateRow(c + 5 * ldc, w, va, vb, c50, c51);
-            UpdateRow(c + 6 * ldc, w, va, vb, c60, c61); UpdateRow(c + 7 * ldc, w, va, vb, c70, c71);
-        }
+        Vector512.Store(c00, c + 0 * ldc); Vector512.Store(c01, c + 0 * ldc + w);
+        Vector512.Store(c10, c + 1 * ldc); Vector512.Store(c11, c + 1 * ldc + w);
+        Vector512.Store(c20, c + 2 * ldc); Vector512.Store(c21, c + 2 * ldc + w);
+        Vector512.Store(c30, c + 3 * ldc); Vector512.Store(c31, c + 3 * ldc + w);
+        Vector512.Store(c40, c + 4 * ldc); Vector512.Store(c41, c + 4 * ldc + w);
+        Vector512.Store(c50, c + 5 * ldc); Vector512.Store(c51, c + 5 * ldc + w);
+        Vector512.Store(c60, c + 6 * ldc); Vector512.Store(c61, c + 6 * ldc + w);
+        Vector512.Store(c70, c + 7 * ldc); Vector512.Store(c71, c + 7 * ldc + w);
     }
 
-    /// <summary>C row ← α·acc (β = 0: C is not read, so NaN in C cannot leak).</summary>
+    /// <summary>The running sum's start: 0 (C not read, so NaN in C cannot leak) when β = 0, else β·C.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow(T* c, int w, Vector512<T> alpha, Vector512<T> acc0, Vector512<T> acc1)
-    {
-        Vector512.Store(alpha * acc0, c);
-        Vector512.Store(alpha * acc1, c + w);
-    }
-
-    /// <summary>C row ← α·acc + β·C.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void UpdateRow(T* c, int w, Vector512<T> alpha, Vector512<T> beta, Vector512<T> acc0, Vector512<T> acc1)
-    {
-        Vector512.Store(VectorFma.MulAdd(acc0, alpha, beta * Vector512.Load(c)), c);
-        Vector512.Store(VectorFma.MulAdd(acc1, alpha, beta * Vector512.Load(c + w)), c + w);
-    }
+    private static Vector512<T> Start(T* c, T beta, Vector512<T> vb) => beta == T.Zero ? Vector512<T>.Zero : vb * Vector512.Load(c);
 }

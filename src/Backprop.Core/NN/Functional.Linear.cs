@@ -99,7 +99,7 @@ public static partial class Functional
         {
             case ActivationKind.ReLU: TensorPrimitives.Max(z, T.Zero, z); break;
             case ActivationKind.Tanh: VectorMath.Tanh<T>(z, z); break;
-            case ActivationKind.Sigmoid: TensorPrimitives.Sigmoid<T>(z, z); break;
+            case ActivationKind.Sigmoid: VectorMath.Sigmoid<T>(z, z); break;
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Backprop.Kernels;
 using System.Numerics.Tensors;
 
 namespace Backprop.NN;
@@ -36,11 +37,12 @@ public static partial class Losses
         TensorPrimitives.Negate<T>(t, t);
         VectorMath.Exp<T>(t, t);
         TensorPrimitives.Add<T>(t, T.One, t);
-        TensorPrimitives.Log<T>(t, t);
-        T softplus = TensorPrimitives.Sum<T>(t);
-        T xy = TensorPrimitives.Dot(x, y);
+        VectorMath.Log<T>(t, t);
+        T softplus = FixedOrder.Sum<T>(t);
+        TensorPrimitives.Multiply(x, y, t);
+        T xy = FixedOrder.Sum<T>(t);
         TensorPrimitives.Max(x, T.Zero, t);
-        T positive = TensorPrimitives.Sum<T>(t);
+        T positive = FixedOrder.Sum<T>(t);
         return double.CreateTruncating(positive) - double.CreateTruncating(xy) + double.CreateTruncating(softplus);
     }
 
@@ -52,7 +54,7 @@ public static partial class Losses
         {
             using var scratch = new Scratch<T>(x.Length);
             Span<T> s = scratch.Span;
-            TensorPrimitives.Sigmoid<T>(x, s);
+            VectorMath.Sigmoid<T>(x, s);
             TensorPrimitives.Subtract<T>(s, y, s);                        // σ(x) − y
             Span<T> g = ctx.Grad<T>(0);
             TensorPrimitives.MultiplyAdd(s, factor, g, g);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Backprop.Kernels;
 using System.Numerics.Tensors;
 
 namespace Backprop.NN;
@@ -48,7 +49,7 @@ public static partial class Losses
             VectorMath.Exp<T>(e, e);
             // lse = m + log Σ e^{z − m}; the row's loss is lse − z_y
             rowMax[i] = double.CreateTruncating(max);
-            rowSum[i] = double.CreateTruncating(TensorPrimitives.Sum<T>(e));
+            rowSum[i] = double.CreateTruncating(FixedOrder.Sum<T>(e));
             double lse = rowMax[i] + Math.Log(rowSum[i]);
             total += lse - double.CreateTruncating(row[labels[i]]);
         }

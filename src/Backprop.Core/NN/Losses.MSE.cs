@@ -1,4 +1,5 @@
 using System.Numerics;
+using Backprop.Kernels;
 using System.Numerics.Tensors;
 
 namespace Backprop.NN;
@@ -34,7 +35,8 @@ public static partial class Losses
     {
         using var d = new Scratch<T>(prediction.ElementCount);
         TensorPrimitives.Subtract<T>(prediction.Data<T>(), target.Data<T>(), d.Span);
-        return double.CreateTruncating(TensorPrimitives.SumOfSquares<T>(d.Span));
+        TensorPrimitives.Multiply<T>(d.Span, d.Span, d.Span);
+        return double.CreateTruncating(FixedOrder.Sum<T>(d.Span));
     }
 
     // ∂L/∂ŷ = g·2·scale·(ŷ − y), ∂L/∂y = −∂L/∂ŷ.

@@ -83,8 +83,8 @@ public class Adam : Optimizer
     protected override unsafe void Update<T>(int index, Span<T> p, ReadOnlySpan<T> grad)
     {
         int t = ++_steps[index];
-        double biasCorrection1 = 1 - Math.Pow(Beta1, t);
-        double biasCorrection2 = 1 - Math.Pow(Beta2, t);
+        double biasCorrection1 = 1 - Power(Beta1, t);
+        double biasCorrection2 = 1 - Power(Beta2, t);
         var constants = new AdamConstants<T>
         {
             Decay = T.CreateTruncating(_decoupled ? 1 - LearningRate * WeightDecay : WeightDecay),
@@ -102,6 +102,16 @@ public class Adam : Optimizer
         Span<T> vMax = AmsGrad ? State<T>(_maxSecondMoments, index) : default;
         fixed (T* pp = p, pg = grad, pm = m, pv = v, pvm = vMax)
             Kernels.Halves.Run(new AdamJob<T>(constants, pp, pg, pm, pv, AmsGrad ? pvm : null), p.Length, p.Length);
+    }
+
+    /// <summary>βᵗ by repeated squaring: IEEE multiplications only, so the same bits on every machine (the C
+    /// runtime's pow may differ between libraries; docs/reproducibility.md).</summary>
+    private static double Power(double beta, int t)
+    {
+        double result = 1, square = beta;
+        for (int e = t; e > 0; e >>= 1, square *= square)
+            if ((e & 1) != 0) result *= square;
+        return result;
     }
 
     private struct AdamConstants<T>

@@ -45,7 +45,7 @@ public class GemmTests
     /// <summary>
     /// Every code path: automatic choice, the packed loop nest on every micro-kernel family (forcing one
     /// the hardware lacks runs it in software: slow, still exact), and the direct small-product path
-    /// with vectors and with scalars, each forced on every shape whatever its size.
+    /// (one implementation; also with the scalar path forced), each forced on every shape whatever its size.
     /// </summary>
     private static readonly (GemmPath Path, GemmStrategy Strategy)[] AllRoutes =
     [

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Backprop.Kernels;
 using System.Numerics.Tensors;
 
 namespace Backprop;
@@ -138,7 +139,7 @@ internal readonly struct BlockPlan
             ReadOnlySpan<T> sb = src.Slice(o * Block, Block);
             if (FirstScalar)
             {
-                T s = TensorPrimitives.Sum(sb);
+                T s = FixedOrder.Sum(sb);
                 dst[c.First] = subtract ? dst[c.First] - s : dst[c.First] + s;
             }
             else

@@ -99,7 +99,7 @@ public sealed partial class Tensor
         public void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
         {
             if (p == 2) TensorPrimitives.Multiply(x, x, y);
-            else TensorPrimitives.Pow(x, Cast<T>(p), y);
+            else VectorMath.Pow(x, Cast<T>(p), y);
         }
 
         public void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
@@ -108,7 +108,7 @@ public sealed partial class Tensor
             if (p == 2) TensorPrimitives.Multiply(x, Cast<T>(2), t);          // 2x
             else
             {
-                TensorPrimitives.Pow(x, Cast<T>(p - 1), t);                   // p·xᵖ⁻¹
+                VectorMath.Pow(x, Cast<T>(p - 1), t);                   // p·xᵖ⁻¹
                 TensorPrimitives.Multiply(t, Cast<T>(p), t);
             }
             TensorPrimitives.FusedMultiplyAdd(dy, t, dx, dx);
@@ -128,7 +128,7 @@ public sealed partial class Tensor
     {
         public Saved Reads => Saved.Inputs;
         public string Name => "log";
-        public void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Log(x, y);
+        public void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Log(x, y);
         public void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
         {
             TensorPrimitives.Divide(dy, x, t);
@@ -178,7 +178,7 @@ public sealed partial class Tensor
     {
         public Saved Reads => Saved.Result;
         public string Name => "sigmoid";
-        public void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sigmoid(x, y);
+        public void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Sigmoid(x, y);
         public void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
         {
             TensorPrimitives.Subtract(T.One, y, t);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Backprop.Kernels;
 using System.Numerics.Tensors;
 
 namespace Backprop;
@@ -29,8 +30,8 @@ public sealed partial class Tensor
     private Tensor ReduceAll(string op, double scale)
     {
         Tensor y = NewZeros([]);
-        if (DType == DType.Float32) y.Data<float>()[0] = TensorPrimitives.Sum<float>(Data<float>()) * (float)scale;
-        else y.Data<double>()[0] = TensorPrimitives.Sum<double>(Data<double>()) * scale;
+        if (DType == DType.Float32) y.Data<float>()[0] = FixedOrder.Sum<float>(Data<float>()) * (float)scale;
+        else y.Data<double>()[0] = FixedOrder.Sum<double>(Data<double>()) * scale;
         return Record(op, y, [this], ctx =>
         {
             // Every element receives the (scaled) upstream gradient.
@@ -60,7 +61,7 @@ public sealed partial class Tensor
         {
             if (inner == 1)
             {
-                y[o] = TensorPrimitives.Sum(x.Slice(o * n, n)) * scale;
+                y[o] = FixedOrder.Sum(x.Slice(o * n, n)) * scale;
                 continue;
             }
             Span<T> row = y.Slice(o * inner, inner);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Backprop.Kernels;
 using System.Numerics.Tensors;
 
 namespace Backprop;
@@ -39,7 +40,7 @@ public sealed partial class Tensor
     private static void SoftmaxForward<T>(ReadOnlySpan<T> x, Span<T> y, int outer, int n, int inner, bool log) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (n == 0) return;
-        using var scratch = new Scratch<T>(3 * inner);
+        using var scratch = new Scratch<T>(inner == 1 ? Math.Max(n, 3) : 3 * inner);   // contiguous rows: e^(x−max) of log-softmax
         Span<T> m = scratch.Span[..inner], s = scratch.Span[inner..(2 * inner)], e = scratch.Span[(2 * inner)..];
         for (int o = 0; o < outer; o++)
         {
@@ -51,14 +52,14 @@ public sealed partial class Tensor
                 TensorPrimitives.Subtract(xr, TensorPrimitives.Max(xr), yr);   // x − max ≤ 0: e^(x−max) cannot overflow
                 if (log)
                 {
-                    T sum = T.Zero;                                            // Σ e^(x−max) ≥ 1
-                    for (int j = 0; j < n; j++) sum += T.Exp(yr[j]);
-                    TensorPrimitives.Subtract(yr, T.Log(sum), yr);
+                    Span<T> er = scratch.Span[..n];
+                    VectorMath.Exp<T>(yr, er);
+                    TensorPrimitives.Subtract(yr, T.Log(FixedOrder.Sum<T>(er)), yr);   // Σ e^(x−max) ≥ 1
                 }
                 else
                 {
                     VectorMath.Exp(yr, yr);
-                    TensorPrimitives.Divide(yr, TensorPrimitives.Sum<T>(yr), yr);
+                    TensorPrimitives.Divide(yr, FixedOrder.Sum<T>(yr), yr);
                 }
                 continue;
             }
@@ -81,7 +82,7 @@ public sealed partial class Tensor
                     TensorPrimitives.Add(s, yj, s);
                 }
             }
-            if (log) TensorPrimitives.Log(s, s);
+            if (log) VectorMath.Log<T>(s, s);
             for (int j = 0; j < n; j++)
             {
                 Span<T> yj = y.Slice(b + j * inner, inner);
