@@ -122,4 +122,17 @@ public class TrainingViewTests
             NotebookDisplay.Host = null;
         }
     }
+
+    [Fact]
+    public void Elapsed_time_and_ETA_over_a_day_show_every_hour()
+    {
+        var live = LiveTraining.Show(console: new StringWriter());
+        live.Report(new TrainingProgress
+        {
+            Epoch = 1, Epochs = 2, Step = 1, TotalSteps = 10, StepInEpoch = 1, StepsPerEpoch = 5, Loss = 1, Metric = double.NaN, LearningRate = 0.1,
+            SamplesPerSecond = 1, Elapsed = TimeSpan.FromHours(26.5), Eta = TimeSpan.FromHours(25),
+        });
+        Assert.Contains("ETA 25:00:00", live.ToText());
+        Assert.Contains("elapsed 26:30:00", live.ToHtml());
+    }
 }

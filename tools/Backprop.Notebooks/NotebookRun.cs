@@ -76,7 +76,17 @@ internal static class NotebookBatch
                 string baseName = Path.GetFileNameWithoutExtension(path), name = baseName;
                 for (int k = 2; !names.Add(name); k++) name = $"{baseName}-{k}";
                 log.Write($"{name}: running in {host.Name}… ");
-                NotebookRun run = await RunOneAsync(path, name, outDirectory, Path.Combine(raw, name + ".ipynb"), writeBack, host, environment);
+                NotebookRun run;
+                try
+                {
+                    run = await RunOneAsync(path, name, outDirectory, Path.Combine(raw, name + ".ipynb"), writeBack, host, environment);
+                }
+                catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException or InvalidOperationException)
+                {
+                    // One unreadable notebook or output is that notebook's failure, not the batch's.
+                    run = new NotebookRun(name, path, Path.Combine(outDirectory, name + ".ipynb"), Path.Combine(outDirectory, name + ".html"), 0,
+                                          $"{e.GetType().Name}: {e.Message}", TimeSpan.Zero);
+                }
                 log.WriteLine(run.Succeeded ? $"ok in {run.Elapsed.TotalSeconds:0.0} s" : "FAILED: " + run.Failure);
                 runs.Add(run);
             }
@@ -84,6 +94,7 @@ internal static class NotebookBatch
         finally
         {
             Directory.Delete(raw, recursive: true);
+            host.Cleanup();
         }
         AtomicFile.WriteAllText(Path.Combine(outDirectory, "index.html"), HtmlPage.Index(runs));
         return runs;

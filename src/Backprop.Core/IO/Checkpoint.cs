@@ -151,7 +151,8 @@ public static class Checkpoint
             string spare = Meta(prefix + ".spare_gaussian");
             return (s[0], s[1], s[2], s[3], spare.Length == 0 ? null : Real(prefix + ".spare_gaussian"));
         }
-        (ulong, ulong, ulong, ulong, double?)? rngState = rng is null ? null : ReadRng("rng");
+        // A checkpoint saved without the generator (Checkpoint.Save without rng) leaves the given one as it is.
+        (ulong, ulong, ulong, ulong, double?)? rngState = rng is null || !meta.ContainsKey("rng.xoshiro256") ? null : ReadRng("rng");
         var moduleStates = ModuleGenerators(model).Select(m => (m.Rng, State: ReadRng($"rng.module.{m.Path}"))).ToList();
 
         // The model: validated in full before anything is written; then the rest, which can no longer fail.
@@ -196,8 +197,9 @@ public static class Checkpoint
 
     private static Tensor BufferTensor(Array buffer, int[] shape) => buffer switch
     {
-        float[] f => Tensor.FromArray(f, shape),
-        double[] d => Tensor.FromArray(d, shape),
+        // The span factories read an empty shape as one dimension: a rank-0 parameter's state stays rank 0.
+        float[] f => shape.Length == 0 ? Tensor.Scalar(f[0], DType.Float32) : Tensor.FromArray(f, shape),
+        double[] d => shape.Length == 0 ? Tensor.Scalar(d[0], DType.Float64) : Tensor.FromArray(d, shape),
         _ => throw new InvalidOperationException($"Checkpoint: unexpected optimizer buffer of type {buffer.GetType().Name}."),
     };
 

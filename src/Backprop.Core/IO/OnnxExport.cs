@@ -71,10 +71,11 @@ public static class OnnxExport
         ArgumentNullException.ThrowIfNull(model);
         options ??= new OnnxExportOptions();
         if (options.Opset < 13) throw new ArgumentOutOfRangeException(nameof(options), options.Opset, "OnnxExport: expected opset ≥ 13 (Softmax per axis).");
-        var parameters = model.NamedParameters().ToList();
-        DType dtype = parameters.Count > 0 ? parameters[0].Parameter.DType : DType.Float32;
-        if (parameters.Any(p => p.Parameter.DType != dtype))
-            throw new ArgumentException("OnnxExport: the model mixes float32 and float64 parameters; expected one dtype.", nameof(model));
+        // The element type of the graph: that of the parameters and buffers (a batch norm's counter is not exported).
+        var state = model.NamedState().Where(s => !s.Name.EndsWith("NumBatchesTracked", StringComparison.Ordinal)).ToList();
+        DType dtype = state.Count > 0 ? state[0].Tensor.DType : DType.Float32;
+        if (state.Any(s => s.Tensor.DType != dtype))
+            throw new ArgumentException("OnnxExport: the model mixes float32 and float64 parameters or buffers; expected one dtype.", nameof(model));
         int inputs = options.InputFeatures ?? (FirstLeaf(model) as Linear)?.InFeatures
             ?? throw new ArgumentException("OnnxExport: the model does not start with a Linear layer; set OnnxExportOptions.InputFeatures.", nameof(options));
 

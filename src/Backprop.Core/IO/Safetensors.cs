@@ -308,7 +308,7 @@ public static class Safetensors
         SafetensorsFile file = Read(path);
         var targets = model.NamedState().Select(p => (Name: TorchName(p.Name), p.Tensor)).ToList();
         // PyTorch's int64 counters (read as float64) go into our float buffers of the same name.
-        var buffers = targets.Where(t => t.Name.EndsWith(".num_batches_tracked", StringComparison.Ordinal)).ToDictionary(t => t.Name, t => t.Tensor.DType, StringComparer.Ordinal);
+        var buffers = targets.Where(t => t.Name == "num_batches_tracked" || t.Name.EndsWith(".num_batches_tracked", StringComparison.Ordinal)).ToDictionary(t => t.Name, t => t.Tensor.DType, StringComparer.Ordinal);
         var saved = file.Tensors.Select(s => buffers.TryGetValue(s.Name, out DType dtype) && s.Tensor.DType != dtype ? (s.Name, s.Tensor.To(dtype)) : s).ToList();
         ParameterLoader.LoadInto(targets, saved, Path.GetFullPath(path), "Safetensors.Load", Code);
     }

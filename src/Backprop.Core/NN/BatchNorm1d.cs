@@ -34,7 +34,8 @@ public sealed class BatchNorm1d : Module
         }
         RunningMean = RegisterBuffer("RunningMean", Tensor.Zeros([numFeatures], dtype));
         RunningVar = RegisterBuffer("RunningVar", Tensor.Ones([numFeatures], dtype));
-        NumBatchesTracked = RegisterBuffer("NumBatchesTracked", Tensor.Scalar(0, dtype));
+        // Float64 whatever the layer's dtype: a float32 counter would stop at 2²⁴ batches (PyTorch keeps an int64).
+        NumBatchesTracked = RegisterBuffer("NumBatchesTracked", Tensor.Scalar(0, DType.Float64));
     }
 
     /// <summary>C, the features per sample.</summary>
@@ -58,7 +59,7 @@ public sealed class BatchNorm1d : Module
     /// <summary>The running (unbiased) variance [C], used in evaluation mode.</summary>
     public Tensor RunningVar { get; }
 
-    /// <summary>How many training batches have updated the running statistics (a rank-0 tensor).</summary>
+    /// <summary>How many training batches have updated the running statistics (a rank-0 float64 tensor, exact up to 2⁵³).</summary>
     public Tensor NumBatchesTracked { get; }
 
     /// <inheritdoc/>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using System.Reflection;
 using System.Text;
@@ -126,7 +127,8 @@ public sealed class LiveTraining : HtmlView
         w.Write(sb.Append("</div>").ToString());
     }
 
-    private static string Format(TimeSpan t) => t.TotalHours >= 1 ? t.ToString(@"h\:mm\:ss") : t.ToString(@"m\:ss");
+    private static string Format(TimeSpan t) =>
+        t.TotalHours >= 1 ? ((int)t.TotalHours).ToString(CultureInfo.InvariantCulture) + t.ToString(@"\:mm\:ss") : t.ToString(@"m\:ss");
 
     /// <inheritdoc/>
     public override string ToText()

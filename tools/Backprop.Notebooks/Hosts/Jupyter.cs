@@ -25,6 +25,13 @@ internal sealed class Jupyter(ToolManifest tools) : KernelHost(tools)
         log.WriteLine("Jupyter kernel specs installed in " + kernels);
     }
 
+    public override void Cleanup()
+    {
+        if (_jupyterPath is null) return;
+        try { Directory.Delete(_jupyterPath, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        _jupyterPath = null;
+    }
+
     public override Task<HostResult> ExecuteAsync(string notebook, string executed, IReadOnlyDictionary<string, string> environment)
     {
         if (_jupyterPath is null) throw new InvalidOperationException("PrepareAsync must run first.");

@@ -20,6 +20,9 @@ internal abstract class KernelHost(ToolManifest tools)
     /// <summary>Executes <paramref name="notebook"/>, writing the executed notebook to <paramref name="executed"/>.</summary>
     public abstract Task<HostResult> ExecuteAsync(string notebook, string executed, IReadOnlyDictionary<string, string> environment);
 
+    /// <summary>Removes what <see cref="PrepareAsync"/> left behind (temporary folders).</summary>
+    public virtual void Cleanup() { }
+
     /// <summary>The host named <paramref name="name"/>.</summary>
     public static KernelHost Create(string name, ToolManifest tools) => name switch
     {

@@ -44,6 +44,7 @@ internal static partial class ExecutedOutputs
         foreach (JsonNode? node in outputs)
         {
             var output = (JsonObject)node!.DeepClone();
+            AsLines(output);
             if (Html(output) is { } html)
             {
                 if (html.Contains("dotnet-interactive-this-cell", StringComparison.Ordinal)) continue; // the Jupyter bootstrap
@@ -54,7 +55,6 @@ internal static partial class ExecutedOutputs
                     liveAt[live.Groups[1].Value] = kept.Count;
                 }
             }
-            AsLines(output);
             kept.Add(output);
         }
         int installed = kept.FindLastIndex(o => Html(o)?.Contains("<strong>Installed Packages</strong>", StringComparison.Ordinal) == true);
@@ -95,7 +95,7 @@ internal static partial class ExecutedOutputs
     /// <summary>A text field of nbformat: a string or an array of lines.</summary>
     public static string Text(JsonNode node) => node is JsonArray lines ? string.Concat(lines.Select(l => (string?)l)) : (string?)node ?? "";
 
-    private static void SetHtml(JsonObject output, string html) => output["data"]!["text/html"] = html;
+    private static void SetHtml(JsonObject output, string html) => output["data"]!["text/html"] = Lines(html);
 
     private static JsonArray Cells(JsonObject notebook) =>
         notebook["cells"]?.AsArray() ?? throw new InvalidDataException("Not a notebook: no \"cells\" array.");
