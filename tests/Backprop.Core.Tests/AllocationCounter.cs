@@ -1,4 +1,4 @@
-namespace Backprop.Tests;
+namespace Backprop.Core.Tests;
 
 /// <summary>Counts what a call allocates on the calling thread once it is warm.</summary>
 public static class AllocationCounter

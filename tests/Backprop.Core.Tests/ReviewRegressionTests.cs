@@ -35,7 +35,8 @@ public class ReviewRegressionTests
     {
         var data = TensorDataset.FromClassification(Datasets.Xor(4, 0.1, 1));
         Assert.Throws<ArgumentException>(() => data.Split(0.1));
-        var trainer = new Trainer(MLP.Create(2, [4], 2), new CrossEntropyLoss(), new Backprop.Optim.SGD(MLP.Create(2, [4], 2).Parameters(), 0.1));
+        var model = MLP.Create(2, [4], 2);
+        var trainer = new Trainer(model, new CrossEntropyLoss(), new Backprop.Optim.SGD(model.Parameters(), 0.1));
         var empty = new TensorDataset(Tensor.Zeros(0, 2), []);
         Assert.Throws<ArgumentException>(() => trainer.Evaluate(empty));
     }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Xunit.Abstractions;
 
-namespace Backprop.Tests.Determinism;
+namespace Backprop.Core.Tests.Determinism;
 
 /// <summary>
 /// The reproducibility guarantee (docs/reproducibility.md), end to end: tests/Backprop.Determinism.Probe runs

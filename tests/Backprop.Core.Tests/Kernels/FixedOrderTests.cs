@@ -1,6 +1,6 @@
 using Backprop.Kernels;
 
-namespace Backprop.Tests.Kernels;
+namespace Backprop.Core.Tests.Kernels;
 
 /// <summary><see cref="FixedOrder.Sum{T}(ReadOnlySpan{T})"/> on this process's SIMD path against its definition written
 /// out in scalars (DeterminismTests runs the other paths).</summary>

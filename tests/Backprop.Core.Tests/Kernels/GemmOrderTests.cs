@@ -1,7 +1,7 @@
 using System.Numerics;
 using Backprop.Kernels;
 
-namespace Backprop.Tests.Kernels;
+namespace Backprop.Core.Tests.Kernels;
 
 /// <summary>
 /// The packed GEMM's fixed rounding order (docs/reproducibility.md), bit for bit: every micro-kernel family

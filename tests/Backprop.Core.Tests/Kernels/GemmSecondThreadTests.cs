@@ -1,6 +1,6 @@
 using Backprop.Kernels;
 
-namespace Backprop.Tests.Kernels;
+namespace Backprop.Core.Tests.Kernels;
 
 [CollectionDefinition(nameof(RunsAloneCollection), DisableParallelization = true)]
 public sealed class RunsAloneCollection;

@@ -1,6 +1,6 @@
 using Backprop.Kernels;
 
-namespace Backprop.Tests.Kernels;
+namespace Backprop.Core.Tests.Kernels;
 
 /// <summary>
 /// Gemm.Multiply against a naive reference written here, for every micro-kernel family, both

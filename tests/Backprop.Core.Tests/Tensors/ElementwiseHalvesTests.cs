@@ -1,5 +1,5 @@
 using Backprop.Kernels;
-using Backprop.Tests.Kernels;
+using Backprop.Core.Tests.Kernels;
 
 namespace Backprop.Core.Tests.Tensors;
 

@@ -1,4 +1,4 @@
-using Backprop.Tests;
+using Backprop.Core.Tests;
 namespace Backprop.Core.Tests.Tensors;
 
 /// <summary>Ops that write into a caller's tensor (PyTorch's out=): same values as the allocating ops, in place

@@ -64,14 +64,19 @@ public class TrainerTests
         Assert.Equal([1, 2, 3, 4], stepReports.Take(4).Select(r => r.StepInEpoch));
     }
 
-    private sealed class Probe(Module inner) : Module
+    /// <summary>Records the mode of every forward call; its inner model is a registered child, so its parameters are the probe's.</summary>
+    private sealed class Probe : Module
     {
+        private readonly Module _inner;
+
+        public Probe(Module inner) => _inner = RegisterModule("inner", inner);
+
         public List<(bool Training, bool NoGrad)> Calls { get; } = [];
 
         public override Tensor Forward(Tensor input)
         {
             Calls.Add((IsTraining, NoGrad.IsActive));
-            return inner.Forward(input);
+            return _inner.Forward(input);
         }
     }
 
@@ -80,7 +85,7 @@ public class TrainerTests
     {
         TensorDataset train = TensorDataset.FromClassification(Datasets.TwoMoons(40, 0.1, seed: 1));
         var probe = new Probe(MLP.Create(2, [4], 2, seed: 0));
-        var trainer = new Trainer(probe, new CrossEntropyLoss(), new SGD(MLP.Create(2, [4], 2).Parameters(), 0.1)) { BatchSize = 40, EvaluationBatchSize = 40 };
+        var trainer = new Trainer(probe, new CrossEntropyLoss(), new SGD(probe.Parameters(), 0.1)) { BatchSize = 40, EvaluationBatchSize = 40 };
         trainer.Fit(train, 2, validation: train);
         Assert.Equal([(true, false), (false, true), (true, false), (false, true)], probe.Calls);
         Assert.True(probe.IsTraining);
