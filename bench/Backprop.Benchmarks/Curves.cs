@@ -11,8 +11,9 @@ public static class Curves
 {
     public static readonly int[] GemmSizes = [32, 64, 128, 256, 512, 1024, 2048];
     public static readonly int[] Batches = [1, 4, 16, 64, 256, 1024];
-    /// <summary>Two-moons samples of the scalar hinge-loss graph (~340 nodes each) for the graph-view curve…</summary>
-    public static readonly int[] ViewSamples = [1, 3, 10, 30, 100, 300];
+    /// <summary>Two-moons samples and hidden width of the scalar hinge-loss graph (~340 nodes a sample at width 16) for
+    /// the graph-view curve (about 100 to 100,000 nodes)…</summary>
+    public static readonly (int Samples, int Hidden)[] ViewGraphs = [(2, 2), (2, 5), (2, 16), (10, 16), (30, 16), (100, 16), (300, 16)];
     /// <summary>…and for the backward curve (about 1k to 1M nodes).</summary>
     public static readonly int[] BackwardSamples = [3, 10, 30, 100, 300, 1000, 3000];
 
@@ -46,9 +47,9 @@ public static class Curves
         var mlp = Batches.Select(b => new Point(b, ours[$"mlp{b}"] * 1e3, TorchSeconds($"mlp{b}") * 1e3)).ToList();
 
         List<Point> full = [], collapsed = [];
-        foreach (int samples in ViewSamples)
+        foreach (var (samples, hidden) in ViewGraphs)
         {
-            Value loss = GraphRender.HingeLoss(samples);
+            Value loss = GraphRender.HingeLoss(samples, hidden);
             loss.Backward();
             foreach (bool isFull in new[] { true, false })
             {

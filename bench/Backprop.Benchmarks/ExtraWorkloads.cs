@@ -150,12 +150,13 @@ public sealed class GraphRender : Workload
         }
     }
 
-    /// <summary>The hinge loss of micrograd's scalar 2-16-16-1 MLP over <paramref name="samples"/> two-moons samples
-    /// (no backward pass yet): about 340 nodes per sample plus the shared parameters.</summary>
-    public static Value HingeLoss(int samples)
+    /// <summary>The hinge loss of micrograd's scalar 2-16-16-1 MLP (2-<paramref name="hidden"/>-<paramref name="hidden"/>-1)
+    /// over <paramref name="samples"/> two-moons samples (no backward pass yet): with 16, about 340 nodes per sample plus the
+    /// shared parameters.</summary>
+    public static Value HingeLoss(int samples, int hidden = 16)
     {
         var data = Data.Datasets.TwoMoons(samples: samples, noise: 0.1, seed: 1);
-        var model = new Scalar.MLP(2, [16, 16, 1], hidden: Scalar.Activation.Relu, output: Scalar.Activation.Linear, seed: 1337);
+        var model = new Scalar.MLP(2, [hidden, hidden, 1], hidden: Scalar.Activation.Relu, output: Scalar.Activation.Linear, seed: 1337);
         var scores = new Value[data.Count];
         var signs = new double[data.Count];
         for (int i = 0; i < data.Count; i++)
