@@ -76,26 +76,26 @@ public static class Curves
     /// returns the Markdown for docs/performance.md (image links and the figures as a table).</summary>
     public static string Write(Result r, string docs, string header)
     {
-        static Series Line(string name, IEnumerable<Point> points, Func<Point, double> x, Func<Point, double> y, string colour) =>
-            new(name, [.. points.Select(x)], [.. points.Select(y)], colour, Markers: true);
-        static double Log2(Point p) => Math.Log2(p.X);
-        static double Log10(Point p) => Math.Log10(p.X);
+        static Series Line(string name, IEnumerable<Point> points, Func<Point, double> y, string colour) =>
+            new(name, [.. points.Select(p => p.X)], [.. points.Select(y)], colour, Markers: true);
+        static string Chart(IReadOnlyList<Series> series, string xLabel, string yLabel, bool logY = true) =>
+            LineChart.Svg(series, xLabel, yLabel, logY, logX: true);
         var charts = new (string File, string Alt, string Svg)[]
         {
             ("performance-gemm.svg", "GEMM GFLOP/s against size",
-                LineChart.Svg([Line("Backprop.NET", r.Gemm, Log2, p => p.Ours, Ours), Line("PyTorch", r.Gemm, Log2, p => p.Torch, Theirs)],
-                    "log2 n (n×n×n, n = 32 … 2048)", "GFLOP/s")),
+                Chart([Line("Backprop.NET", r.Gemm, p => p.Ours, Ours), Line("PyTorch", r.Gemm, p => p.Torch, Theirs)],
+                    "n (n×n×n fp32 GEMM)", "GFLOP/s", logY: false)),
             ("performance-mlp-batch.svg", "MLP training step time against batch size",
-                LineChart.Svg([Line("Backprop.NET", r.Mlp, Log2, p => p.Ours, Ours), Line("PyTorch", r.Mlp, Log2, p => p.Torch, Theirs)],
-                    "log2 batch (1 … 1024)", "ms per step", logY: true)),
+                Chart([Line("Backprop.NET", r.Mlp, p => p.Ours, Ours), Line("PyTorch", r.Mlp, p => p.Torch, Theirs)],
+                    "batch size", "ms per training step")),
             ("performance-graph-view.svg", "Graph view render time against node count",
-                LineChart.Svg([Line("full view", r.ViewFull, Log10, p => p.Ours, Ours), Line("default (collapsed) view", r.ViewDefault, Log10, p => p.Ours, Other)],
-                    "log10 nodes in the graph", "ms per ToHtml()", logY: true)),
+                Chart([Line("full view", r.ViewFull, p => p.Ours, Ours), Line("default (collapsed) view", r.ViewDefault, p => p.Ours, Other)],
+                    "nodes in the graph", "ms per ToHtml()")),
             ("performance-graph-html.svg", "Graph view HTML size against node count",
-                LineChart.Svg([Line("full view", r.ViewFull, Log10, p => p.Extra / 1e3, Ours), Line("default (collapsed) view", r.ViewDefault, Log10, p => p.Extra / 1e3, Other)],
-                    "log10 nodes in the graph", "thousand chars of HTML", logY: true)),
+                Chart([Line("full view", r.ViewFull, p => p.Extra / 1e3, Ours), Line("default (collapsed) view", r.ViewDefault, p => p.Extra / 1e3, Other)],
+                    "nodes in the graph", "thousand chars of HTML")),
             ("performance-backward.svg", "Scalar Value backward time against graph size",
-                LineChart.Svg([Line("Value.Backward()", r.Backward, Log10, p => p.Ours, Ours)], "log10 nodes in the graph", "ms per backward", logY: true)),
+                Chart([Line("Value.Backward()", r.Backward, p => p.Ours, Ours)], "nodes in the graph", "ms per backward")),
         };
         foreach (var (file, _, svg) in charts)
         {
@@ -109,7 +109,7 @@ public static class Curves
         static string N(double x, string f = "F2") => double.IsNaN(x) ? "n/a" : x.ToString(f, CultureInfo.InvariantCulture);
         L(header);
         L();
-        L($"PyTorch's thread settings (best per point): {r.TorchThreads}. The x axes are logarithmic (log2 or log10 of the size).");
+        L($"PyTorch's thread settings (best per point): {r.TorchThreads}. All x axes are logarithmic, and so are the y axes except GFLOP/s.");
         L();
         foreach (var (file, alt, _) in charts) L($"![{alt}]({file})");
         L();
