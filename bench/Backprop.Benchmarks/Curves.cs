@@ -19,9 +19,9 @@ public static class Curves
 
     const string Ours = "#2563eb", Theirs = "#ea580c", Other = "#16a34a";
 
-    /// <summary>One point: x (size, batch or node count), ours, PyTorch (NaN when not measured), and a second
-    /// figure of ours (the graph view's HTML characters).</summary>
-    public readonly record struct Point(double X, double Ours, double Torch, double Extra = double.NaN);
+    /// <summary>One point: x (size, batch or node count), ours, PyTorch (NaN when not measured), and for the graph
+    /// views the HTML characters and the nodes drawn.</summary>
+    public readonly record struct Point(double X, double Ours, double Torch, double Extra = double.NaN, int Drawn = 0);
 
     public sealed record Result(List<Point> Gemm, List<Point> Mlp, List<Point> ViewFull, List<Point> ViewDefault, List<Point> Backward, string TorchThreads);
 
@@ -55,7 +55,7 @@ public static class Curves
             {
                 var view = new GraphRender(loss, isFull);
                 double s = Harness.Measure(view, new Sampling(3, 0, 0, 1, 0)).Seconds;
-                (isFull ? full : collapsed).Add(new Point(view.Nodes, s * 1e3, double.NaN, view.HtmlChars));
+                (isFull ? full : collapsed).Add(new Point(view.Nodes, s * 1e3, double.NaN, view.HtmlChars, view.Drawn));
                 log($"  ours {view.Name,-14} {view.Nodes,8} nodes, {view.Drawn,7} drawn: {TorchTwin.Format(s)}, {view.HtmlChars,10} chars");
             }
         }
@@ -121,10 +121,13 @@ public static class Curves
         L("|---|---|---|---|---|");
         foreach (var p in r.Mlp) L($"| {p.X} | {N(p.Ours, "F3")} | {N(p.Torch, "F3")} | {N(p.Ours / p.Torch, "F2")} | {N(p.Ours * 1e3 / p.X, "F1")} |");
         L();
-        L("| graph nodes | full view: drawn HTML chars, ms | default view: HTML chars, ms |");
-        L("|---|---|---|");
+        L("| graph nodes | full view: nodes drawn | HTML chars | ms | default view: nodes drawn | HTML chars | ms |");
+        L("|---|---|---|---|---|---|---|");
         for (int i = 0; i < r.ViewFull.Count; i++)
-            L($"| {r.ViewFull[i].X:N0} | {r.ViewFull[i].Extra:N0}, {N(r.ViewFull[i].Ours, "F1")} | {r.ViewDefault[i].Extra:N0}, {N(r.ViewDefault[i].Ours, "F1")} |");
+        {
+            Point f = r.ViewFull[i], d = r.ViewDefault[i];
+            L($"| {f.X:N0} | {f.Drawn:N0} | {f.Extra:N0} | {N(f.Ours, "F1")} | {d.Drawn:N0} | {d.Extra:N0} | {N(d.Ours, "F1")} |");
+        }
         L();
         L("| Value graph nodes | backward ms | ns per node |");
         L("|---|---|---|");
