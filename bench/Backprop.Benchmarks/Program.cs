@@ -146,7 +146,9 @@ if (sections.Contains("notebooks"))
 // Fashion-MNIST training (issue 14): ours, then the twin (torch 1 / BLAS 2, its best setting for mlp64).
 FashionTraining.Result? fashionOurs = null, fashionTorch = null;
 string fashionThreads = Option("--fashion-torch-threads") ?? "1:2";
-if (sections.Contains("fashion"))
+if (sections.Contains("fashion") && Backprop.Data.FashionMnist.Find() is null)
+    Console.WriteLine($"warning: Fashion-MNIST not found in {string.Join(", ", Backprop.Data.FashionMnist.SearchDirectories())} (install Debian's dataset-fashion-mnist or set FASHION_MNIST_DIR); skipping the fashion section");
+else if (sections.Contains("fashion"))
 {
     // Alternating rounds (ours, then PyTorch); each side keeps its round that reached 85 % soonest (else its fastest).
     int fashionRounds = int.Parse(Option("--fashion-rounds") ?? "2", CultureInfo.InvariantCulture);
