@@ -8,6 +8,7 @@ A manifest entry's "kind" (default: its name) picks the builder: gemm1024, mlp*,
 gemm (any shape and transposes) and elementwise (add, mul, relu, tanh, exp, softmax) for the extra sections.
 Prints one line per workload: "torch <workload> <median seconds per step> [first loss]".
 """
+import gzip
 import json
 import os
 import sys
@@ -49,16 +50,14 @@ def gemm(d, m):
     return (lambda: torch.mm(a, b, out=c)), None
 
 
-def mlp(d, m):
-    sizes = m["sizes"]
+def load_mlp(d, sizes, activation, params):
+    """torch.nn.Sequential of Linear layers (and ReLU/Tanh between them) with the driver's initial weights."""
     layers = []
     for i in range(len(sizes) - 1):
         layers.append(torch.nn.Linear(sizes[i], sizes[i + 1]))
         if i < len(sizes) - 2:
-            layers.append(torch.nn.ReLU() if m["activation"] == "relu" else torch.nn.Tanh())
-    model = torch.nn.Sequential(*layers)
+            layers.append(torch.nn.ReLU() if activation == "relu" else torch.nn.Tanh())
     linears = [l for l in layers if isinstance(l, torch.nn.Linear)]
-    params = m["params"]
     assert len(params) == 2 * len(linears), params
     with torch.no_grad():
         for i, lin in enumerate(linears):
@@ -66,6 +65,12 @@ def mlp(d, m):
             assert w["name"].endswith("Weight") and b["name"].endswith("Bias"), (w["name"], b["name"])
             lin.weight.copy_(load(d, w["file"], w["shape"]))
             lin.bias.copy_(load(d, b["file"], b["shape"]))
+    return torch.nn.Sequential(*layers)
+
+
+def mlp(d, m):
+    sizes = m["sizes"]
+    model = load_mlp(d, sizes, m["activation"], m["params"])
     batch = m["batch"]
     x = load(d, m["x"], (batch, sizes[0]))
     if m["loss"] == "cross_entropy":
@@ -134,6 +139,65 @@ def chain2x2(d, m):
     return step, None
 
 
+def read_idx(path):
+    """An IDX file (raw or .gz): images as float32 pixel / 255 (as FashionMnist.Load), labels as int64."""
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as f:
+        raw = f.read()
+    dims = raw[3]
+    shape = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
+    data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+    if dims == 1:
+        return torch.from_numpy(data.astype(np.int64))
+    return torch.from_numpy(data.reshape(shape[0], -1).astype(np.float32) / np.float32(255))
+
+
+def fashion_file(directory, stem):
+    for name in (stem, stem.replace("-idx", ".idx")):
+        for suffix in ("", ".gz"):
+            if os.path.exists(os.path.join(directory, name + suffix)):
+                return os.path.join(directory, name + suffix)
+    raise FileNotFoundError(f"{stem} in {directory}")
+
+
+def fashion(d, m):
+    """Fashion-MNIST training (issue 14): the driver's weights and batch order, Adam, test accuracy every quarter
+    epoch; stops after the epoch that first reaches the target once at least min_epochs have run.
+    Prints "torch fashion-epoch-<e> <seconds of training steps> [first loss]" and
+    "torch fashion-eval-<step> <seconds since start> <accuracy>"."""
+    x_train, y_train, x_test, y_test = (read_idx(fashion_file(m["data"], s)) for s in (
+        "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"))
+    model = load_mlp(d, [784, 256, 128, 10], "relu", m["params"])
+    opt = torch.optim.Adam(model.parameters(), lr=m["lr"])
+    n, batch, epochs = x_train.shape[0], m["batch"], m["epochs"]
+    order = torch.from_numpy(np.fromfile(os.path.join(d, m["order"]), dtype="<i4").astype(np.int64)).reshape(epochs, n)
+    steps_per_epoch = (n + batch - 1) // batch
+    per_evaluation = (steps_per_epoch + m["evaluations_per_epoch"] - 1) // m["evaluations_per_epoch"]
+    first, reached, step = None, False, 0
+    start = time.perf_counter()
+    for epoch in range(epochs):
+        training = 0.0
+        for s in range(steps_per_epoch):
+            t0 = time.perf_counter()
+            idx = order[epoch, s * batch:(s + 1) * batch]
+            loss = torch.nn.functional.cross_entropy(model(x_train[idx]), y_train[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            if first is None:
+                first = loss.item()
+            training += time.perf_counter() - t0
+            step += 1
+            if (s + 1) % per_evaluation == 0 or s + 1 == steps_per_epoch:
+                with torch.no_grad():
+                    accuracy = (model(x_test).argmax(dim=1) == y_test).float().mean().item()
+                print(f"torch fashion-eval-{step} {time.perf_counter() - start:.9g} {accuracy:.9g}", flush=True)
+                reached = reached or accuracy >= m["target"]
+        print(f"torch fashion-epoch-{epoch + 1} {training:.9g}" + (f" {first:.9g}" if epoch == 0 else ""), flush=True)
+        if epoch + 1 >= m["min_epochs"] and reached:
+            break
+
+
 def main():
     d, threads = sys.argv[1], int(sys.argv[2])
     quick = "--quick" in sys.argv
@@ -146,10 +210,13 @@ def main():
     with open(os.path.join(d, manifest_file)) as f:
         manifest = json.load(f)
     builders = {"gemm1024": gemm, "mlp64": mlp, "mlp256": mlp, "tiny": mlp, "chain2x2": chain2x2,
-                "gemm": gemm_shape, "elementwise": elementwise}
+                "mlp": mlp, "gemm": gemm_shape, "elementwise": elementwise}
     blas = sorted({line.split()[-1] for line in open("/proc/self/maps") if "blas" in line and ".so" in line})
     print(f"# torch {torch.__version__}, torch threads {torch.get_num_threads()}, BLAS {' '.join(blas) or 'unknown'}, OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}", flush=True)
     for name, m in manifest.items():
+        if m.get("kind") == "fashion":
+            fashion(d, m)
+            continue
         step, first = builders[m.get("kind", name)](d, m)
         seconds = median_seconds(step, samples, sample_seconds, warmup, warmup_calls)
         check = f" {first[0]:.9g}" if first else ""

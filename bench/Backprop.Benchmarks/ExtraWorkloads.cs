@@ -143,20 +143,28 @@ public sealed class GraphRender : Workload
     {
         for (int samples = 2; ; samples++)
         {
-            var data = Data.Datasets.TwoMoons(samples: samples, noise: 0.1, seed: 1);
-            var model = new Scalar.MLP(2, [16, 16, 1], hidden: Scalar.Activation.Relu, output: Scalar.Activation.Linear, seed: 1337);
-            var scores = new Value[data.Count];
-            var signs = new double[data.Count];
-            for (int i = 0; i < data.Count; i++)
-            {
-                scores[i] = model.Predict(data.Features[i]);
-                signs[i] = data.Labels[i] == 1 ? 1.0 : -1.0;
-            }
-            Value loss = Scalar.ScalarLosses.Hinge(scores, signs);
+            Value loss = HingeLoss(samples);
             if (loss.TopologicalOrder().Count < minNodes) continue;
             loss.Backward();
             return loss;
         }
+    }
+
+    /// <summary>The hinge loss of micrograd's scalar 2-16-16-1 MLP (2-<paramref name="hidden"/>-<paramref name="hidden"/>-1)
+    /// over <paramref name="samples"/> two-moons samples (no backward pass yet): with 16, about 340 nodes per sample plus the
+    /// shared parameters.</summary>
+    public static Value HingeLoss(int samples, int hidden = 16)
+    {
+        var data = Data.Datasets.TwoMoons(samples: samples, noise: 0.1, seed: 1);
+        var model = new Scalar.MLP(2, [hidden, hidden, 1], hidden: Scalar.Activation.Relu, output: Scalar.Activation.Linear, seed: 1337);
+        var scores = new Value[data.Count];
+        var signs = new double[data.Count];
+        for (int i = 0; i < data.Count; i++)
+        {
+            scores[i] = model.Predict(data.Features[i]);
+            signs[i] = data.Labels[i] == 1 ? 1.0 : -1.0;
+        }
+        return Scalar.ScalarLosses.Hinge(scores, signs);
     }
 
     /// <param name="loss">The graph's output.</param>

@@ -2,13 +2,15 @@
 //   dotnet run -c Release --project bench/Backprop.Benchmarks -- --quick   (< 3 minutes)
 //   dotnet run -c Release --project bench/Backprop.Benchmarks              (full, < 15 minutes)
 //   dotnet run -c Release --project bench/Backprop.Benchmarks -- --notebooks   (adds the whole-notebook runs)
-//   options: --sections core,gemm,elementwise,graph[,notebooks]   --torch-threads 1:1,2:1,1:2,2:2
+//   options: --sections core,gemm,elementwise,graph[,fashion,curves,notebooks] (fashion and curves: full mode's default)   --torch-threads 1:1,2:1,1:2,2:2
 //            --extra-torch-threads 2:1,1:2   --rounds N   --samples N,SECONDS   --python /usr/bin/python3
+//            --fashion-rounds N (2)   --fashion-torch-threads 1:2   --curves-torch-threads 2:1,1:2
 //            --blas-dir DIR|none   --notebook-runs N   --packages DIR   --markdown docs/performance.md
 //   dotnet run -c Release --project bench/Backprop.Benchmarks -- --bdn [BenchmarkDotNet args]  (ours only, BenchmarkDotNet)
 // Ends with a summary, "ratio <workload> <ours/PyTorch>" lines (the five issue workloads last) and
 // "time scalar-demo-step <ms>" as the very last line.
 using System.Globalization;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using BenchmarkDotNet.Running;
 using Backprop;
@@ -32,7 +34,8 @@ string[] threadSettings = (Option("--torch-threads") ?? (quick ? "1:1,2:1,1:2" :
 // The GEMM-shape and elementwise sections: 2:1 (one BLAS thread, two intra-op threads) and 1:2 (two BLAS
 // threads, one intra-op thread) cover PyTorch's one- and two-thread paths for both; full mode adds 1:1.
 string[] extraThreadSettings = (Option("--extra-torch-threads") ?? (quick ? "2:1,1:2" : "1:1,2:1,1:2")).Split(',');
-var sections = new HashSet<string>((Option("--sections") ?? "core,gemm,elementwise,graph").Split(','));
+// Full mode adds the Fashion-MNIST training runs and the curves (issue 14); quick mode stays under three minutes.
+var sections = new HashSet<string>((Option("--sections") ?? (quick ? "core,gemm,elementwise,graph" : "core,gemm,elementwise,graph,fashion,curves")).Split(','));
 if (args.Contains("--notebooks")) sections.Add("notebooks");
 string script = FindScript();
 string repo = Path.GetDirectoryName(Path.GetDirectoryName(script)!)!;
@@ -52,7 +55,9 @@ if (Option("--rounds") is string roundOption) rounds = int.Parse(roundOption);
 Sampling extraSampling = quick ? new Sampling(5, 0.04, 0.3, 60, 200) : new Sampling(9, 0.06, 0.5, 60, 200);
 
 var wall = System.Diagnostics.Stopwatch.StartNew();
-string machine = $"cores {Environment.ProcessorCount}; AVX2 {Avx2.IsSupported}; FMA {Fma.IsSupported}; AVX-512F {Avx512F.IsSupported}; .NET {Environment.Version}";
+// Which SIMD path the kernels take: the widest accelerated vectors (AVX-512, AVX2, 128-bit vectors, else scalar).
+string simd = Vector512.IsHardwareAccelerated ? "AVX-512" : Avx2.IsSupported ? "AVX2" : Vector128.IsHardwareAccelerated ? "Vector128" : "scalar";
+string machine = $"SIMD path {simd}; cores {Environment.ProcessorCount}; AVX2 {Avx2.IsSupported}; FMA {Fma.IsSupported}; AVX-512F {Avx512F.IsSupported}; .NET {Environment.Version}";
 Console.WriteLine($"mode: {(quick ? "quick" : "full")}; sections {string.Join(",", sections)}; {machine}; load average {LoadAverage()}");
 
 Workload[] workloads = [new Gemm1024(), MlpStep.Mnist(64), MlpStep.Mnist(256), MlpStep.Tiny(), new Chain2x2()];
@@ -138,6 +143,46 @@ if (sections.Contains("notebooks"))
     Console.WriteLine($"[{wall.Elapsed.TotalSeconds:F0} s] notebooks (tools/Backprop.Notebooks, one process per notebook, wall time):");
     notebookTimes = NotebookTimes.Run(repo, int.Parse(Option("--notebook-runs") ?? "1"), Option("--packages"));
 }
+// Fashion-MNIST training (issue 14): ours, then the twin (torch 1 / BLAS 2, its best setting for mlp64).
+FashionTraining.Result? fashionOurs = null, fashionTorch = null;
+string fashionThreads = Option("--fashion-torch-threads") ?? "1:2";
+if (sections.Contains("fashion") && Backprop.Data.FashionMnist.Find() is null)
+    Console.WriteLine($"warning: Fashion-MNIST not found in {string.Join(", ", Backprop.Data.FashionMnist.SearchDirectories())} (install Debian's dataset-fashion-mnist or set FASHION_MNIST_DIR); skipping the fashion section");
+else if (sections.Contains("fashion"))
+{
+    // Alternating rounds (ours, then PyTorch); each side keeps its round that reached 85 % soonest (else its fastest).
+    int fashionRounds = int.Parse(Option("--fashion-rounds") ?? "2", CultureInfo.InvariantCulture);
+    static double Score(FashionTraining.Result r) => r.FirstReaching(FashionTraining.TargetAccuracy)?.Seconds ?? 1e6 + r.EpochSeconds.Sum();
+    for (int round = 1; round <= fashionRounds; round++)
+    {
+        var training = new FashionTraining(epochs: 5, minEpochs: 2);
+        string dir = TorchTwin.Export([training], "fashion.json");
+        Console.WriteLine($"[{wall.Elapsed.TotalSeconds:F0} s] Fashion-MNIST round {round}/{fashionRounds}, Backprop.NET (at least {training.MinEpochs}, at most {training.Epochs} epochs; load average {LoadAverage()}):");
+        var mine = training.Run();
+        Console.WriteLine($"  ours epochs {string.Join(", ", mine.EpochSeconds.Select(e => $"{e:F3} s"))}; to 85 %: {mine.FirstReaching(FashionTraining.TargetAccuracy)?.Seconds:F3} s");
+        Console.WriteLine($"[{wall.Elapsed.TotalSeconds:F0} s] Fashion-MNIST round {round}/{fashionRounds}, PyTorch twin ({fashionThreads}; load average {LoadAverage()}):");
+        var theirs = FashionFromTwin(TorchTwin.Run(script, dir, quick, [fashionThreads], python, blasDir, "fashion.json"));
+        if (fashionOurs is null || Score(mine) < Score(fashionOurs)) fashionOurs = mine;
+        if (fashionTorch is null || Score(theirs) < Score(fashionTorch)) fashionTorch = theirs;
+        try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+    }
+}
+
+// Curves (issue 14): SVG charts in docs/ and a Markdown block for docs/performance.md.
+Curves.Result? curves = null;
+string curvesLoad = "";
+if (sections.Contains("curves"))
+{
+    Console.WriteLine($"[{wall.Elapsed.TotalSeconds:F0} s] curves: GEMM sizes, MLP batches (ours, then PyTorch), graph views, backward (ours); load average {LoadAverage()}:");
+    curves = Curves.Run(w =>
+    {
+        string dir = TorchTwin.Export(w, "curves.json");
+        var r = TorchTwin.Run(script, dir, quick, (Option("--curves-torch-threads") ?? "2:1,1:2").Split(','), python, blasDir, "curves.json", Curves.Light.ForTwin());
+        try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        return r;
+    }, Console.WriteLine);
+    curvesLoad = LoadAverage();
+}
 long[] cpuAfter = CpuTimes();
 
 // ---- Summary (also pasted into docs/performance.md by --markdown FILE) ----
@@ -202,6 +247,13 @@ foreach (var n in notebookTimes)
     Say($"notebook {n.Name}: {n.WallSeconds:F1} s wall" + (n.CellSeconds is double c ? $" ({c:F1} s in the runner's session)" : "") + (n.Ok ? "" : " FAILED"));
 if (notebookTimes.Count > 0)
     Say($"notebooks total: {notebookTimes.Sum(n => n.WallSeconds):F1} s wall");
+if (fashionOurs is not null && fashionTorch is not null)
+{
+    Say($"fashion (784-256-128-10 ReLU, batch 64, Adam 1e-3; test accuracy every quarter epoch; PyTorch {fashionThreads}):");
+    Say($"check fashion first loss: ours {fashionOurs.FirstLoss:G7}, pytorch {fashionTorch.FirstLoss:G7}");
+    for (int e = 0; e < Math.Max(fashionOurs.EpochSeconds.Length, fashionTorch.EpochSeconds.Length); e++)
+        Say($"  epoch {e + 1}: ours {Seconds(fashionOurs.EpochSeconds, e)} (test accuracy {Report.EpochAccuracy(fashionOurs, e)}), pytorch {Seconds(fashionTorch.EpochSeconds, e)} (test accuracy {Report.EpochAccuracy(fashionTorch, e)})");
+}
 foreach (var (name, b) in bytes) Say($"allocated {name} {b:F0}");
 foreach (var (name, m) in oursExtra) Say($"allocated {name} {m.BytesPerStep:F0}");
 foreach (var (view, m) in graphs) Say($"allocated {view.Name} {m.BytesPerStep:F0}");
@@ -213,18 +265,49 @@ if (sections.Contains("core"))
         Say(torch.TryGetValue(w.Name, out var t)
             ? $"ratio {w.Name} {ours[w.Name] / t.Seconds:F4}"
             : $"ratio {w.Name} NaN");
-    Say($"time scalar-demo-step {scalarSeconds * 1e3:F3}");
 }
+if (fashionOurs is not null && fashionTorch is not null)
+{
+    const int samplesPerEpoch = 60000;
+    Say($"time fashion-epoch ours {fashionOurs.EpochSeconds[0]:F3} s ({samplesPerEpoch / fashionOurs.EpochSeconds[0]:F0} samples/s)");
+    Say($"time fashion-epoch torch {fashionTorch.EpochSeconds[0]:F3} s ({samplesPerEpoch / fashionTorch.EpochSeconds[0]:F0} samples/s)");
+    Say($"ratio fashion-epoch {fashionOurs.EpochSeconds[0] / fashionTorch.EpochSeconds[0]:F4}");
+    Say($"ratio fashion-epoch-best {fashionOurs.EpochSeconds.Min() / fashionTorch.EpochSeconds.Min():F4}");
+    foreach (var (side, r) in new[] { ("ours", fashionOurs), ("torch", fashionTorch) })
+        Say(r.FirstReaching(FashionTraining.TargetAccuracy) is { } e
+            ? $"time fashion-to-85 {side} {e.Seconds:F3} s (step {e.Step}, epoch {(e.Step - 1) / FashionTraining.StepsPerEpoch + 1}, accuracy {e.Accuracy:F4})"
+            : $"time fashion-to-85 {side} NaN (not reached; best accuracy {r.Evaluations.Max(v => v.Accuracy):F4})");
+}
+if (sections.Contains("core"))
+    Say($"time scalar-demo-step {scalarSeconds * 1e3:F3}");
 if (Option("--markdown") is string markdownPath)
 {
     string header = $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {(quick ? "quick" : "full")} mode " +
         $"(`dotnet run -c Release --project bench/Backprop.Benchmarks -- {string.Join(' ', args)}`), " +
         $"commit {GitCommit(repo)}; {machine}; {CpuModel()}. Load average after the run: {LoadAverage()}.";
-    Report.Write(markdownPath, Report.Markdown(new Report.Run(header, workloads, ours, scalarSeconds, extras, oursExtra, torch, bytes,
-        graphs, notebookTimes, summary)));
+    if (sections.Overlaps(["core", "gemm", "elementwise", "graph", "notebooks"]))
+        Report.Write(markdownPath, Report.Markdown(new Report.Run(header, workloads, ours, scalarSeconds, extras, oursExtra, torch, bytes,
+            graphs, notebookTimes, summary)));
+    if (fashionOurs is not null && fashionTorch is not null)
+        Report.Write(markdownPath, Report.Fashion(header, fashionOurs, fashionTorch, fashionThreads), "fashion");
+    if (curves is not null)
+        Report.Write(markdownPath, Curves.Write(curves, Path.GetDirectoryName(Path.GetFullPath(markdownPath))!, header + $" Load average after the curves: {curvesLoad}."), "curves");
     Console.WriteLine($"figures written to {Path.GetFullPath(markdownPath)}");
 }
 return notebookTimes.All(n => n.Ok) ? 0 : 1;
+
+static string Seconds(double[] s, int i) => i < s.Length ? $"{s[i]:F3} s" : "—";
+
+// The twin's "fashion-epoch-<e> <seconds> [first loss]" and "fashion-eval-<step> <seconds> <accuracy>" lines.
+static FashionTraining.Result FashionFromTwin(Dictionary<string, TorchTwin.Result> lines)
+{
+    var epochs = lines.Where(l => l.Key.StartsWith("fashion-epoch-", StringComparison.Ordinal))
+        .OrderBy(l => int.Parse(l.Key["fashion-epoch-".Length..], CultureInfo.InvariantCulture)).ToList();
+    var evaluations = lines.Where(l => l.Key.StartsWith("fashion-eval-", StringComparison.Ordinal))
+        .Select(l => new FashionTraining.Evaluation(int.Parse(l.Key["fashion-eval-".Length..], CultureInfo.InvariantCulture), l.Value.Seconds, l.Value.Check ?? double.NaN))
+        .OrderBy(e => e.Step).ToList();
+    return new FashionTraining.Result([.. epochs.Select(e => e.Value.Seconds)], evaluations, epochs.Count > 0 ? epochs[0].Value.Check : null);
+}
 
 string? Option(string name)
 {

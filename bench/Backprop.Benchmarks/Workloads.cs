@@ -21,6 +21,17 @@ public abstract class Workload
         return file;
     }
 
+    /// <summary>Writes a model's initial parameters (<paramref name="initial"/>, in <c>NamedParameters()</c> order) as
+    /// <c>{prefix}_p{i}.bin</c> and returns their manifest entries (name, shape, file) for the twin's <c>load_linears</c>.</summary>
+    protected static List<object> SaveParameters(string dir, string prefix, Module model, float[][] initial)
+    {
+        var parameters = model.NamedParameters().ToList();
+        var files = new List<object>();
+        for (int i = 0; i < parameters.Count; i++)
+            files.Add(new { name = parameters[i].Name, shape = parameters[i].Parameter.Shape.ToArray(), file = Save(dir, $"{prefix}_p{i}.bin", initial[i]) });
+        return files;
+    }
+
     protected static float[] Uniform(Rng rng, int count, double lo, double hi)
     {
         var a = new float[count];
@@ -116,12 +127,9 @@ public sealed class MlpStep : Workload
 
     public override Dictionary<string, object> Export(string dir)
     {
-        var parameters = _model.NamedParameters().ToList();
-        var files = new List<object>();
-        for (int i = 0; i < parameters.Count; i++)
-            files.Add(new { name = parameters[i].Name, shape = parameters[i].Parameter.Shape.ToArray(), file = Save(dir, $"{_name}_p{i}.bin", _initial[i]) });
         return new()
         {
+            ["kind"] = "mlp",
             ["sizes"] = _sizes,
             ["activation"] = _activation,
             ["loss"] = _loss,
@@ -129,7 +137,7 @@ public sealed class MlpStep : Workload
             ["batch"] = _x.Shape[0],
             ["x"] = Save(dir, $"{_name}_x.bin", _xData),
             ["y"] = Save(dir, $"{_name}_y.bin", _yData),
-            ["params"] = files,
+            ["params"] = SaveParameters(dir, _name, _model, _initial),
         };
     }
 }

@@ -19,4 +19,20 @@ public class ChartInputTests
         var e = Assert.Throws<ArgumentException>(() => new Series("loss", [0, 1, 2], [1, 2], "#000000"));
         Assert.Contains("'loss'", e.Message);
     }
+
+    [Fact]
+    public void Log_x_places_points_by_their_logarithm_and_leaves_out_x_at_or_below_zero()
+    {
+        string svg = LineChart.Svg([new Series("gflops", [0, 10, 100, 1000], [5, 1, 2, 3], "#2563eb")], "n", "GFLOP/s", logX: true);
+        string path = svg[(svg.IndexOf("<path d=\"", StringComparison.Ordinal) + 9)..];
+        path = path[..path.IndexOf('"')];
+        // x = 10, 100, 1000 evenly spaced from the left edge (62) to the right edge (640 - 16); x = 0 not drawn.
+        Assert.StartsWith("M62,", path);
+        Assert.Contains("L343,", path);
+        Assert.Contains("L624,", path);
+        Assert.Equal(2, path.Count(c => c == 'L'));
+        Assert.Contains("n (log scale)", svg);
+        Assert.Contains(">100</text>", svg);
+        Assert.DoesNotContain("NaN", svg);
+    }
 }

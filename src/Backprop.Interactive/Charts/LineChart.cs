@@ -25,7 +25,7 @@ public sealed record Series(string Name, double[] X, double[] Y, string Colour, 
     public string Colour { get; init; } = LineChart.CheckColour(Colour);
 }
 
-/// <summary>A static SVG line chart: axes with round-number ticks, optional log scale, legend, and visible
+/// <summary>A static SVG line chart: axes with round-number ticks, optional log scales, legend, and visible
 /// markers for non-finite values (a red × on the top edge) instead of a broken line.</summary>
 public static class LineChart
 {
@@ -41,8 +41,9 @@ public static class LineChart
     private const int MaxNameChars = 40;
 
     /// <summary>Writes the chart as an &lt;svg&gt; element. Its size is bounded: at most <see cref="MaxSeries"/> lines of at
-    /// most <see cref="MaxPointsPerSeries"/> points, names clipped, and a note saying what was thinned or left out.</summary>
-    public static string Svg(IReadOnlyList<Series> series, string xLabel, string yLabel, bool logY = false, double width = 640, double height = 260)
+    /// most <see cref="MaxPointsPerSeries"/> points, names clipped, and a note saying what was thinned or left out.
+    /// With <paramref name="logX"/>, x is drawn on a log scale and points with x ≤ 0 are left out.</summary>
+    public static string Svg(IReadOnlyList<Series> series, string xLabel, string yLabel, bool logY = false, double width = 640, double height = 260, bool logX = false)
     {
         ArgumentNullException.ThrowIfNull(series);
         int omittedSeries = Math.Max(0, series.Count - MaxSeries);
@@ -55,19 +56,21 @@ public static class LineChart
         foreach (Series s in series)
             for (int i = 0; i < s.X.Length; i++)
             {
+                if (logX && !(s.X[i] > 0)) continue;
                 xmin = Math.Min(xmin, s.X[i]); xmax = Math.Max(xmax, s.X[i]);
                 double y = s.Y[i];
                 if (!double.IsFinite(y) || (logY && y <= 0)) continue;
                 ymin = Math.Min(ymin, y); ymax = Math.Max(ymax, y);
             }
-        if (!double.IsFinite(xmin)) { xmin = 0; xmax = 1; }
+        if (!double.IsFinite(xmin)) { xmin = logX ? 1 : 0; xmax = logX ? 10 : 1; }
+        if (logX) { xmin = Math.Log10(xmin); xmax = Math.Log10(xmax); }
         if (xmax == xmin) xmax = xmin + 1;
         if (!double.IsFinite(ymin)) { ymin = logY ? 0.1 : 0; ymax = 1; }
         if (logY) { ymin = Math.Log10(ymin); ymax = Math.Log10(ymax); }
         if (ymax == ymin) { ymin -= 0.5; ymax += 0.5; }
         double pad = (ymax - ymin) * 0.05;
         ymin -= pad; ymax += pad;
-        double Sx(double x) => left + (x - xmin) / (xmax - xmin) * pw;
+        double Sx(double x) => left + ((logX ? Math.Log10(x) : x) - xmin) / (xmax - xmin) * pw;
         double Sy(double y) => top + (1 - ((logY ? Math.Log10(y) : y) - ymin) / (ymax - ymin)) * ph;
 
         var sb = new StringBuilder();
@@ -83,11 +86,11 @@ public static class LineChart
         }
         foreach (double t in Ticks(xmin, xmax, 6))
         {
-            double x = Sx(t);
+            double x = left + (t - xmin) / (xmax - xmin) * pw;
             sb.Append($"<line x1=\"{HtmlText.Px(x)}\" x2=\"{HtmlText.Px(x)}\" y1=\"{HtmlText.Px(top + ph)}\" y2=\"{HtmlText.Px(top + ph + 4)}\" stroke=\"#94a3b8\"/>");
-            sb.Append($"<text x=\"{HtmlText.Px(x)}\" y=\"{HtmlText.Px(top + ph + 16)}\" text-anchor=\"middle\" fill=\"#475569\">{HtmlText.Escape(HtmlText.Number(t, 5))}</text>");
+            sb.Append($"<text x=\"{HtmlText.Px(x)}\" y=\"{HtmlText.Px(top + ph + 16)}\" text-anchor=\"middle\" fill=\"#475569\">{HtmlText.Escape(logX ? HtmlText.Number(Math.Pow(10, t), 3) : HtmlText.Number(t, 5))}</text>");
         }
-        sb.Append($"<text x=\"{HtmlText.Px(left + pw / 2)}\" y=\"{HtmlText.Px(height - 6)}\" text-anchor=\"middle\" fill=\"#334155\">{HtmlText.Escape(xLabel)}</text>");
+        sb.Append($"<text x=\"{HtmlText.Px(left + pw / 2)}\" y=\"{HtmlText.Px(height - 6)}\" text-anchor=\"middle\" fill=\"#334155\">{HtmlText.Escape(xLabel + (logX ? " (log scale)" : ""))}</text>");
         sb.Append($"<text transform=\"translate(14 {HtmlText.Px(top + ph / 2)}) rotate(-90)\" text-anchor=\"middle\" fill=\"#334155\">{HtmlText.Escape(yLabel + (logY ? " (log scale)" : ""))}</text>");
 
         int nonFinite = 0, marked = 0;
@@ -102,6 +105,7 @@ public static class LineChart
             bool pen = false;
             for (int i = 0; i < s.X.Length; i = NextPoint(i, stride, s.X.Length))
             {
+                if (logX && !(s.X[i] > 0)) { pen = false; continue; }
                 double y = s.Y[i];
                 if (!double.IsFinite(y) || (logY && y <= 0))
                 {
@@ -118,7 +122,7 @@ public static class LineChart
                 sb.Append($"<path d=\"{path}\" fill=\"none\" stroke=\"{s.Colour}\" stroke-width=\"{HtmlText.Px(s.Width)}\" stroke-opacity=\"{HtmlText.Px(s.Opacity)}\" stroke-linejoin=\"round\"/>");
             if (s.Markers)
                 for (int i = 0; i < s.X.Length; i = NextPoint(i, stride, s.X.Length))
-                    if (double.IsFinite(s.Y[i]) && !(logY && s.Y[i] <= 0))
+                    if (double.IsFinite(s.Y[i]) && !(logY && s.Y[i] <= 0) && !(logX && !(s.X[i] > 0)))
                         sb.Append($"<circle cx=\"{HtmlText.Px(Sx(s.X[i]))}\" cy=\"{HtmlText.Px(Sy(s.Y[i]))}\" r=\"3\" fill=\"{s.Colour}\"><title>{name}: {HtmlText.Number(s.Y[i], 6)}</title></circle>");
         }
         // Legend.
