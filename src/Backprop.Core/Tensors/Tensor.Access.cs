@@ -26,6 +26,7 @@ public sealed partial class Tensor
         get => GetFlat(FlatIndex(index));
         set
         {
+            CheckWritable("Indexer");
             SetFlat(FlatIndex(index), value);
             BumpVersion();
         }
@@ -61,6 +62,7 @@ public sealed partial class Tensor
     /// <summary>Sets every element to <paramref name="value"/> in place (records nothing; bumps <see cref="Version"/>).</summary>
     public void Fill(double value)
     {
+        CheckWritable("Fill");
         BumpVersion();
         FillStorage(value);
     }

@@ -124,8 +124,23 @@ public sealed partial class Tensor
     public Span<T> AsSpan<T>() where T : unmanaged
     {
         T[] array = TypedStorage<T>("AsSpan");
+        CheckWritable("AsSpan");
         BumpVersion();
         return array;
+    }
+
+    /// <summary>
+    /// Refuses an in-place write into a tensor computed by a recorded operation (outside <see cref="NoGrad"/>): its
+    /// recorded history would no longer describe its values, and the gradients of everything computed from it would be
+    /// silently wrong (PyTorch records such writes as operations; this engine does not).
+    /// </summary>
+    private void CheckWritable(string op)
+    {
+        if (IsLeaf || !_requiresGrad || NoGrad.IsActive) return;
+        throw new InvalidOperationException(
+            $"{op}: {DisplayName} {Shapes.Format(_shape)} was computed by '{Op}' and requires gradients, so it cannot be written in place: " +
+            "the gradients of everything computed from it would be wrong. Read it with AsReadOnlySpan, write into a copy " +
+            "(Detach() * 1; Detach() alone shares the data), or write inside a NoGrad scope.");
     }
 
     /// <summary>The elements as a read-only span over this tensor's storage (no copy; <see cref="Version"/> is unchanged).</summary>

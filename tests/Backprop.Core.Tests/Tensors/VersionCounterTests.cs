@@ -63,7 +63,7 @@ public class VersionCounterTests
         Tensor a = Leaf(1, 2, 3);
         Tensor y = a.Exp();
         Tensor loss = y.Sum();
-        y.AsSpan<double>()[0] = 0;
+        using (new NoGrad()) y.AsSpan<double>()[0] = 0; // the explicit opt-out: outside NoGrad the write itself is refused
         var e = Assert.Throws<InvalidOperationException>(() => loss.Backward());
         Assert.Contains("the result of 'exp'", e.Message);
 
@@ -93,7 +93,7 @@ public class VersionCounterTests
         Tensor h = a * 1.0;
         Tensor viaResult = h.Exp().Sum();  // exp′ = exp: reads its result, not h
         Tensor viaInput = h.Log().Sum();   // log′ = 1/x: reads h
-        h.AsSpan<double>()[0] = 5;
+        using (new NoGrad()) h.AsSpan<double>()[0] = 5; // the explicit opt-out: outside NoGrad the write itself is refused
         viaResult.Backward();
         Assert.Equal(Math.Exp(2), a.Grad!.ToArray()[1], 12);
         var e = Assert.Throws<InvalidOperationException>(() => viaInput.Backward());
@@ -120,5 +120,26 @@ public class VersionCounterTests
         sgd.Step();
         var e = Assert.Throws<InvalidOperationException>(() => stale.Backward()); // the graph saved w before the step
         Assert.Contains("the input 0 of '*'", e.Message);
+    }
+
+    [Fact]
+    public void A_computed_tensor_that_requires_gradients_cannot_be_written_in_place()
+    {
+        Tensor x = Tensor.Ones([2, 2], DType.Float64);
+        x.RequiresGrad = true;
+        Tensor y = x * 2;
+        // Through the tensor or through a view of it: the recorded history would no longer describe the values.
+        var fill = Assert.Throws<InvalidOperationException>(() => y.Reshape(4).Fill(1));
+        Assert.Contains("Fill:", fill.Message);
+        Assert.Contains("cannot be written in place", fill.Message);
+        Assert.Throws<InvalidOperationException>(() => y[0, 0] = 3);
+        Assert.Throws<InvalidOperationException>(() => y.AsSpan<double>());
+        Assert.Equal(2.0, y[0, 0]);                          // nothing was written
+        _ = y.AsReadOnlySpan<double>();                      // reading stays allowed
+        using (new NoGrad()) y.Fill(0);                      // an explicit opt-out, as in PyTorch
+        x.Fill(5);                                           // leaves stay writable
+        Tensor copy = y.Detach() * 1;
+        copy.Fill(7);
+        Assert.Equal(0.0, y[0, 0]);
     }
 }

@@ -47,7 +47,7 @@ public sealed class SteadyStateMemoryTests(ITestOutputHelper output)
             sgd.ZeroGrad();
             loss.Backward();
             sgd.Step();
-            return loss.AsSpan<float>()[0];
+            return loss.AsReadOnlySpan<float>()[0];
         }
 
         float firstLoss = Step();
