@@ -7,12 +7,8 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 namespace Backprop.Core.Tests.IO;
 
 /// <summary>Exported models run in ONNX Runtime with our outputs, and pass the reference ONNX checker.</summary>
-public sealed class OnnxExportTests : IDisposable
+public sealed class OnnxExportTests() : TempFolder("bpnn-onnx-")
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("bpnn-onnx-").FullName;
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
-
     public static TheoryData<string, DType> Models() => new()
     {
         { "mlp-relu", DType.Float32 },
@@ -80,7 +76,7 @@ public sealed class OnnxExportTests : IDisposable
     public void ONNX_Runtime_gives_our_outputs_for_any_batch_size(string name, DType dtype)
     {
         Module model = Build(name, dtype);
-        string path = Path.Combine(_folder, $"{name}.onnx");
+        string path = PathOf($"{name}.onnx");
         OnnxExport.Save(model, path);
         Assert.True(model.IsTraining);                        // the mode is restored after the export
         double tolerance = dtype == DType.Float32 ? 1e-5 : 1e-10; // float64: the runtime normalises with another formula order (BatchNormalization, LayerNormalization)
@@ -98,7 +94,7 @@ public sealed class OnnxExportTests : IDisposable
     public void The_reference_ONNX_checker_accepts_the_files(string name, DType dtype)
     {
         Module model = Build(name, dtype);
-        string path = Path.Combine(_folder, $"{name}-{dtype}.onnx");
+        string path = PathOf($"{name}-{dtype}.onnx");
         OnnxExport.Save(model, path);
         var summary = OnnxChecker.Check(path);
         Assert.Equal(OnnxExport.IrVersion, (int)summary["ir_version"]!);

@@ -10,12 +10,8 @@ namespace Backprop.Core.Tests.IO;
 
 /// <summary>Edge cases of the model formats: rank-0 parameters in checkpoints, checkpoints without a generator, PyTorch's
 /// top-level batch norm counter, the dtype of parameter-less ONNX graphs, and a batch count past float32's integers.</summary>
-public sealed class ReviewedEdgeCaseTests : IDisposable
+public sealed class ReviewedEdgeCaseTests() : TempFolder("bpnn-edge-")
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("bpnn-edge-").FullName;
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
-
     /// <summary>y = x·T with one learnable scalar.</summary>
     private sealed class Scaled : Module
     {
@@ -33,7 +29,7 @@ public sealed class ReviewedEdgeCaseTests : IDisposable
         var sgd = new SGD(model.Parameters(), 0.1, momentum: 0.9);
         model.Forward(Tensor.FromArray([1.0, 2.0], [2], DType.Float64)).Sum().Backward();
         sgd.Step();
-        string path = Path.Combine(_folder, "scalar.safetensors");
+        string path = PathOf("scalar.safetensors");
         Checkpoint.Save(path, model, sgd);
         var loaded = new Scaled();
         Checkpoint.Load(path, loaded, new SGD(loaded.Parameters(), 0.1, momentum: 0.9));
@@ -49,7 +45,7 @@ public sealed class ReviewedEdgeCaseTests : IDisposable
         var adam = new Adam(model.Parameters(), 0.01);
         var trainer = new Trainer(model, new CrossEntropyLoss(), adam) { BatchSize = 10, Seed = 2 };
         trainer.Fit(data, 1);
-        string path = Path.Combine(_folder, "no-rng.safetensors");
+        string path = PathOf("no-rng.safetensors");
         Checkpoint.Save(path, model, adam, position: new TrainingPosition(1, 4));
         TrainingHistory rest = trainer.Fit(data, 2, resumeFrom: path);
         Assert.Equal([2], rest.Epochs.Select(e => e.Epoch));
@@ -59,7 +55,7 @@ public sealed class ReviewedEdgeCaseTests : IDisposable
     public void A_standalone_batch_norm_loads_PyTorch_s_int64_counter()
     {
         // What torch's state_dict of a bare nn.BatchNorm1d(2) holds: four F32 [2] tensors and an I64 [] counter.
-        string path = Path.Combine(_folder, "bn.safetensors");
+        string path = PathOf("bn.safetensors");
         float[] weight = [1.5f, 0.5f], bias = [0.25f, -0.25f], mean = [0.1f, 0.2f], variance = [2f, 3f];
         var data = new List<byte>();
         var header = new StringBuilder("{");

@@ -6,14 +6,8 @@ using Backprop.NN;
 
 namespace Backprop.Core.Tests.IO;
 
-public sealed class SafetensorsTests : IDisposable
+public sealed class SafetensorsTests() : TempFolder("bpnn-st-")
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("bpnn-st-").FullName;
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
-
-    private string PathOf(string name) => Path.Combine(_folder, name);
-
     [Theory]
     [InlineData(DType.Float32)]
     [InlineData(DType.Float64)]
@@ -29,7 +23,7 @@ public sealed class SafetensorsTests : IDisposable
         Assert.Equal(["0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"], file.Tensors.Select(t => t.Name));
         Assert.Equal("pt", file.Metadata["format"]);
         Assert.Equal([16, 2], file["0.weight"].Shape);
-        Assert.Empty(Directory.GetFiles(_folder, "*.tmp"));
+        Assert.Empty(Directory.GetFiles(Folder, "*.tmp"));
     }
 
     [Fact]

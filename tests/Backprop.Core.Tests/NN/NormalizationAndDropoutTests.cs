@@ -7,7 +7,7 @@ namespace Backprop.Core.Tests.NN;
 
 /// <summary>Dropout, BatchNorm1d and LayerNorm: gradients by finite differences (float64), the statistics by hand,
 /// training and evaluation modes, buffers in saved models, and bad input.</summary>
-public class NormalizationAndDropoutTests
+public sealed class NormalizationAndDropoutTests() : TempFolder("bp-buffers-")
 {
     [Fact]
     public void BatchNorm_in_training_matches_finite_differences_through_the_batch_statistics() =>
@@ -108,7 +108,7 @@ public class NormalizationAndDropoutTests
         Assert.Equal(["1.RunningMean", "1.RunningVar", "1.NumBatchesTracked"], model.NamedBuffers().Select(b => b.Name));
         Assert.DoesNotContain(model.Parameters(), p => model.NamedBuffers().Any(b => ReferenceEquals(b.Buffer, p)));
         model.Forward(Tensor.Randn([8, 3], 4, DType.Float64));
-        string path = Path.Combine(Directory.CreateTempSubdirectory("bp-buffers-").FullName, "model.bpnn");
+        string path = PathOf("model.bpnn");
         ModelFile.Save(model, path);
         Sequential loaded = Model();
         ModelFile.Load(loaded, path);

@@ -6,12 +6,8 @@ namespace Backprop.Core.Tests.Oracle;
 
 /// <summary>safetensors files go both ways between this library and PyTorch (tests/oracle/safetensors_oracle.py parses
 /// and writes the format with struct + json): the same model gives the same outputs on both sides.</summary>
-public sealed class SafetensorsTorchTests : IDisposable
+public sealed class SafetensorsTorchTests() : TempFolder("bpnn-st-torch-")
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("bpnn-st-torch-").FullName;
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
-
     private static readonly JsonArray Spec = JsonNode.Parse("""[["linear", 3, 8], ["relu"], ["linear", 8, 8], ["tanh"], ["linear", 8, 4], ["sigmoid"], ["linear", 4, 2]]""")!.AsArray();
 
     private static readonly JsonArray NormalisedSpec = JsonNode.Parse("""[["linear", 3, 8], ["batchnorm1d", 8], ["relu"], ["dropout", 0.3], ["linear", 8, 6], ["layernorm", 6], ["linear", 6, 2]]""")!.AsArray();
@@ -32,7 +28,7 @@ public sealed class SafetensorsTorchTests : IDisposable
     [InlineData(DType.Float64)]
     public void Batch_norm_layer_norm_and_dropout_go_both_ways_with_their_running_statistics(DType dtype)
     {
-        string ours = Path.Combine(_folder, "normalised-ours.safetensors"), theirs = Path.Combine(_folder, "normalised-torch.safetensors");
+        string ours = PathOf("normalised-ours.safetensors"), theirs = PathOf("normalised-torch.safetensors");
         string type = dtype == DType.Float64 ? "float64" : "float32";
         var (x, json) = Input(dtype);
         Sequential model = Normalised(dtype, 21);
@@ -83,7 +79,7 @@ public sealed class SafetensorsTorchTests : IDisposable
     public void A_model_saved_here_runs_in_torch_nn_Sequential_with_the_same_outputs(DType dtype)
     {
         Sequential model = Ours(dtype, 11);
-        string path = Path.Combine(_folder, "ours.safetensors");
+        string path = PathOf("ours.safetensors");
         Safetensors.Save(model, path);
         var (x, json) = Input(dtype);
         JsonNode answer = TorchOracle.RunScript("safetensors_oracle.py", new JsonObject
@@ -102,7 +98,7 @@ public sealed class SafetensorsTorchTests : IDisposable
     [InlineData(DType.Float64)]
     public void A_state_dict_written_by_PyTorch_loads_here_with_the_same_outputs(DType dtype)
     {
-        string path = Path.Combine(_folder, "torch.safetensors");
+        string path = PathOf("torch.safetensors");
         var (x, json) = Input(dtype);
         JsonNode answer = TorchOracle.RunScript("safetensors_oracle.py", new JsonObject
         {

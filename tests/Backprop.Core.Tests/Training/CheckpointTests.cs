@@ -8,12 +8,9 @@ namespace Backprop.Core.Tests.Training;
 
 /// <summary>A run stopped after any epoch and resumed from its checkpoint ends with exactly the weights (bit for bit),
 /// optimizer state and learning rate of the run that was never interrupted.</summary>
-public sealed class CheckpointTests : IDisposable
+public sealed class CheckpointTests() : TempFolder("bpnn-ckpt-")
 {
     private const int Epochs = 5;
-    private readonly string _folder = Directory.CreateTempSubdirectory("bpnn-ckpt-").FullName;
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private static readonly TensorDataset Train = TensorDataset.FromClassification(Datasets.TwoMoons(90, 0.15, seed: 4));
     private static readonly TensorDataset TrainF64 = TensorDataset.FromClassification(Datasets.TwoMoons(90, 0.15, seed: 4), DType.Float64);
@@ -67,7 +64,7 @@ public sealed class CheckpointTests : IDisposable
 
         for (int stop = 1; stop < Epochs; stop++)
         {
-            string path = Path.Combine(_folder, $"{setup}-{stop}.safetensors");
+            string path = PathOf($"{setup}-{stop}.safetensors");
             Run first = Build(setup, initSeed: 1);
             TrainerFor(first, path).Fit(first.Data, stop);
 
@@ -96,7 +93,7 @@ public sealed class CheckpointTests : IDisposable
         Run reference = Build(Setup.AdamCosine, 1);
         TrainerFor(reference).Fit(reference.Data, Epochs);
 
-        string path = Path.Combine(_folder, "cancelled.safetensors");
+        string path = PathOf("cancelled.safetensors");
         Run first = Build(Setup.AdamCosine, 1);
         using var cancel = new CancellationTokenSource();
         TrainingHistory stopped = TrainerFor(first, path).Fit(first.Data, Epochs,
@@ -113,7 +110,7 @@ public sealed class CheckpointTests : IDisposable
     [Fact]
     public void The_checkpoint_is_a_safetensors_file_with_PyTorch_style_names_and_exact_metadata()
     {
-        string path = Path.Combine(_folder, "c.safetensors");
+        string path = PathOf("c.safetensors");
         Run run = Build(Setup.AdamCosine, 1);
         TrainerFor(run, path).Fit(run.Data, 2);
         SafetensorsFile file = Safetensors.Read(path);
@@ -129,13 +126,13 @@ public sealed class CheckpointTests : IDisposable
         Assert.Contains(("optimizer.state.0.exp_avg"), file.Tensors.Select(t => t.Name));
         Assert.Contains(("optimizer.state.5.exp_avg_sq"), file.Tensors.Select(t => t.Name));
         Assert.DoesNotContain(file.Tensors, t => t.Name.EndsWith("max_exp_avg_sq", StringComparison.Ordinal));
-        Assert.Empty(Directory.GetFiles(_folder, "*.tmp"));
+        Assert.Empty(Directory.GetFiles(Folder, "*.tmp"));
     }
 
     [Fact]
     public void A_checkpoint_that_does_not_fit_is_rejected_and_nothing_changes()
     {
-        string path = Path.Combine(_folder, "sgd.safetensors");
+        string path = PathOf("sgd.safetensors");
         Run sgd = Build(Setup.SgdMomentumStepLR, 1);
         TrainerFor(sgd, path).Fit(sgd.Data, 1);
 
@@ -149,7 +146,7 @@ public sealed class CheckpointTests : IDisposable
         var e2 = Assert.Throws<ModelFileException>(() => Checkpoint.Load(path, noScheduler.Model, noScheduler.Optimizer));
         Assert.Contains("holds the state of a StepLR schedule, but none was given", e2.Message);
 
-        string plain = Path.Combine(_folder, "plain.safetensors");
+        string plain = PathOf("plain.safetensors");
         Safetensors.Save(sgd.Model, plain);
         var e3 = Assert.Throws<ModelFileException>(() => Checkpoint.Load(plain, sgd.Model, sgd.Optimizer));
         Assert.Contains("is not a Backprop.NET checkpoint", e3.Message);
