@@ -156,7 +156,7 @@ public sealed class GraphRender : Workload
     public static Value HingeLoss(int samples, int hidden = 16)
     {
         var data = Data.Datasets.TwoMoons(samples: samples, noise: 0.1, seed: 1);
-        var model = new Scalar.MLP(2, [hidden, hidden, 1], hidden: Scalar.Activation.Relu, output: Scalar.Activation.Linear, seed: 1337);
+        var model = new Scalar.ValueMLP(2, [hidden, hidden], 1, Activation.ReLU, Activation.Identity, seed: 1337);
         var scores = new Value[data.Count];
         var signs = new double[data.Count];
         for (int i = 0; i < data.Count; i++)

@@ -36,7 +36,7 @@ public sealed class FashionTraining : Workload
         MinEpochs = minEpochs;
         _directory = FashionMnist.Find() ?? throw new FileNotFoundException("Fashion-MNIST not found: install Debian's dataset-fashion-mnist or set FASHION_MNIST_DIR.");
         (_train, _test) = FashionMnist.Load(_directory);
-        _model = MLP.Create(784, [256, 128], 10, ActivationKind.ReLU, seed: 42, fuseActivations: true);
+        _model = MLP.Create(784, [256, 128], 10, Activation.ReLU, seed: 42, fuseActivations: true);
         _initial = [.. _model.Parameters().Select(p => p.AsReadOnlySpan<float>().ToArray())];
         _adam = new Adam(_model.Parameters(), LearningRate);
         var rng = new Rng(14);
@@ -75,7 +75,7 @@ public sealed class FashionTraining : Workload
             _train.Image(index).CopyTo(pixels.AsSpan(i * 784, 784));
             labels[i] = _train.Labels[index];
         }
-        Tensor loss = Losses.CrossEntropy(_model.Forward(Tensor.FromArray(pixels, size, 784)), labels);
+        Tensor loss = Functional.CrossEntropy(_model.Forward(Tensor.FromArray(pixels, size, 784)), labels);
         _adam.ZeroGrad();
         loss.Backward();
         _adam.Step();

@@ -77,11 +77,11 @@ public sealed class MlpStep : Workload
     double? _firstLoss;
     public const double LearningRate = 0.01;
 
-    MlpStep(string name, int[] sizes, ActivationKind activation, int batch, bool classify, int seed)
+    MlpStep(string name, int[] sizes, Activation activation, int batch, bool classify, int seed)
     {
         _name = name;
         _sizes = sizes;
-        _activation = activation == ActivationKind.ReLU ? "relu" : "tanh";
+        _activation = activation == Activation.ReLU ? "relu" : "tanh";
         _loss = classify ? "cross_entropy" : "mse";
         _model = MLP.Create(sizes[0], sizes[1..^1], sizes[^1], activation, seed: seed, fuseActivations: true);
         _initial = [.. _model.Parameters().Select(p => p.AsReadOnlySpan<float>().ToArray())];
@@ -109,8 +109,8 @@ public sealed class MlpStep : Workload
         return a;
     }
 
-    public static MlpStep Mnist(int batch) => new($"mlp{batch}", [784, 256, 128, 10], ActivationKind.ReLU, batch, true, 42);
-    public static MlpStep Tiny() => new("tiny", [2, 16, 16, 1], ActivationKind.Tanh, 100, false, 7);
+    public static MlpStep Mnist(int batch) => new($"mlp{batch}", [784, 256, 128, 10], Activation.ReLU, batch, true, 42);
+    public static MlpStep Tiny() => new("tiny", [2, 16, 16, 1], Activation.Tanh, 100, false, 7);
 
     public override string Name => _name;
     public override double? Check => _firstLoss;
@@ -118,7 +118,7 @@ public sealed class MlpStep : Workload
     public override void Step()
     {
         Tensor output = _model.Forward(_x);
-        Tensor loss = _labels is not null ? Losses.CrossEntropy(output, _labels) : Losses.MSE(output, _target!);
+        Tensor loss = _labels is not null ? Functional.CrossEntropy(output, _labels) : Functional.MSE(output, _target!);
         _sgd.ZeroGrad();
         loss.Backward();
         _sgd.Step();
@@ -155,7 +155,7 @@ public sealed class Chain2x2 : Workload
 public sealed class ScalarDemoStep : Workload
 {
     readonly ClassificationData _data = Datasets.TwoMoons(samples: 100, noise: 0.1, seed: 1);
-    readonly Scalar.MLP _model = new(2, [16, 16, 1], hidden: Scalar.Activation.Relu, output: Scalar.Activation.Linear, seed: 1337);
+    readonly Scalar.ValueMLP _model = new(2, [16, 16], 1, Activation.ReLU, Activation.Identity, seed: 1337);
     readonly double[] _signs;
     readonly Value[] _scores;
     int _step;

@@ -6,7 +6,7 @@ using Backprop.Data;
 using Backprop.Scalar;
 
 var data = Datasets.TwoMoons(samples: 100, noise: 0.1, seed: 1);
-var model = new MLP(2, [16, 16, 1], hidden: Activation.Relu, output: Activation.Linear, seed: 1337);
+var model = new ValueMLP(2, [16, 16], 1, Activation.ReLU, Activation.Identity, seed: 1337);
 Console.WriteLine($"{model}, two moons with {data.Count} samples");
 
 double[] signs = data.Labels.Select(y => y == 1 ? 1.0 : -1.0).ToArray();

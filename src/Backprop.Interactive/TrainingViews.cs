@@ -15,13 +15,13 @@ public static class TrainingViews
     public static ModuleView Summary(this NN.Module model) => ModuleView.For(model);
 
     /// <summary>The architecture table of a scalar MLP.</summary>
-    public static ModuleView Summary(this Scalar.MLP model) => ModuleView.For(model);
+    public static ModuleView Summary(this Scalar.ValueMLP model) => ModuleView.For(model);
 
     /// <summary>The decision regions of a 2-D classifier with the data on top.</summary>
     public static DecisionBoundary DecisionBoundary(this NN.Module model, ClassificationData data, int resolution = 80) =>
         Charts.DecisionBoundary.For(model, data, resolution);
 
     /// <summary>The decision regions of a one-output scalar MLP (class 1 where its score is positive).</summary>
-    public static DecisionBoundary DecisionBoundary(this Scalar.MLP model, ClassificationData data, int resolution = 60) =>
+    public static DecisionBoundary DecisionBoundary(this Scalar.ValueMLP model, ClassificationData data, int resolution = 60) =>
         Charts.DecisionBoundary.For(model, data, resolution);
 }

@@ -5,6 +5,7 @@
 // Usage: Backprop.Determinism.Probe [ops|train|all] [filter]
 using System.Security.Cryptography;
 using Backprop;
+using Backprop.Data;
 using Backprop.NN;
 using Backprop.Optim;
 using Backprop.Training;
@@ -55,8 +56,8 @@ internal sealed class Probe(string? filter)
             Unary($"{t}/max/{n}", dtype, n, seed, x => x.Max(), scale: 3);
             Unary($"{t}/softmax/{n}", dtype, n, seed, x => x.Reshape(1, n).Softmax(), scale: 5);
             Unary($"{t}/logsoftmax/{n}", dtype, n, seed, x => x.Reshape(1, n).LogSoftmax(), scale: 5);
-            Unary($"{t}/mse/{n}", dtype, n, seed, x => Losses.MSE(x, Tensor.Randn([n], seed + 1, dtype)), scale: 1);
-            Unary($"{t}/bce/{n}", dtype, n, seed, x => Losses.BinaryCrossEntropyWithLogits(x, Tensor.Rand([n], seed + 2, dtype)), scale: 3);
+            Unary($"{t}/mse/{n}", dtype, n, seed, x => Functional.MSE(x, Tensor.Randn([n], seed + 1, dtype)), scale: 1);
+            Unary($"{t}/bce/{n}", dtype, n, seed, x => Functional.BinaryCrossEntropyWithLogits(x, Tensor.Rand([n], seed + 2, dtype)), scale: 3);
             Destinations($"{t}/into/{n}", dtype, n, seed);
         }
         foreach (var (rows, cols) in new[] { (1, 1), (3, 7), (7, 3), (16, 17), (37, 10), (64, 1000), (300, 513), (1000, 131) })
@@ -74,14 +75,14 @@ internal sealed class Probe(string? filter)
             Unary2($"{t}/logsoftmax-axis0/{rows}x{cols}", dtype, [rows, cols], seed, x => x.LogSoftmax(0));
             var rng = new Rng(seed);
             int[] labels = Enumerable.Range(0, rows).Select(_ => rng.NextInt(cols)).ToArray();
-            Unary2($"{t}/cross-entropy/{rows}x{cols}", dtype, [rows, cols], seed, x => Losses.CrossEntropy(x, labels));
+            Unary2($"{t}/cross-entropy/{rows}x{cols}", dtype, [rows, cols], seed, x => Functional.CrossEntropy(x, labels));
         }
         foreach (var (m, n, k) in MatMulShapes)
         {
             int seed = m * 7919 + n * 31 + k;
             Binary($"{t}/matmul/{m}x{n}x{k}", dtype, [m, k], [k, n], seed, (a, b) => a.MatMul(b));
             Binary($"{t}/matmul-transposed/{m}x{n}x{k}", dtype, [k, m], [n, k], seed, (a, b) => a.T.MatMul(b.T));
-            foreach (ActivationKind act in new[] { ActivationKind.None, ActivationKind.ReLU, ActivationKind.Tanh, ActivationKind.Sigmoid })
+            foreach (Activation act in new[] { Activation.Identity, Activation.ReLU, Activation.Tanh, Activation.Sigmoid })
             {
                 Tensor x = Tensor.Randn([m, k], seed, dtype), w = Tensor.Randn([n, k], seed + 1, dtype), b = Tensor.Randn([n], seed + 2, dtype);
                 w.RequiresGrad = true; b.RequiresGrad = true; x.RequiresGrad = true;
@@ -110,7 +111,7 @@ internal sealed class Probe(string? filter)
                 Tensor x = Tensor.Randn([64, 784], rng, dtype);
                 int[] labels = Enumerable.Range(0, 64).Select(_ => rng.NextInt(10)).ToArray();
                 optimizer.ZeroGrad();
-                Tensor loss = Losses.CrossEntropy(model.Forward(x), labels);
+                Tensor loss = Functional.CrossEntropy(model.Forward(x), labels);
                 loss.Backward();
                 optimizer.Step();
                 losses.Add(loss.ToArray()[0]);
@@ -200,7 +201,7 @@ internal sealed class Probe(string? filter)
         Tensor features = Tensor.Randn([300, 20], rng, dtype);
         int[] labels = Enumerable.Range(0, 300).Select(_ => rng.NextInt(4)).ToArray();
         var data = new TensorDataset(features, labels);
-        var model = MLP.Create(20, [33, 17], 4, ActivationKind.Tanh, seed: 4, dtype: dtype);
+        var model = MLP.Create(20, [33, 17], 4, Activation.Tanh, seed: 4, dtype: dtype);
         var trainer = new Trainer(model, new CrossEntropyLoss(), new AdamW(model.Parameters(), 0.01)) { BatchSize = 37, Seed = 9 };
         TrainingHistory history = trainer.Fit(data, 3, validation: data);
         var (loss, metric) = trainer.Evaluate(data);

@@ -57,7 +57,7 @@ let ``GradCheck and NoGrad from F#`` () =
 
 [<Fact>]
 let ``A scalar MLP trains from F#`` () =
-    let model = MLP(1, [| 8; 1 |], Activation.Tanh, Activation.Linear, 3)
+    let model = ValueMLP(1, [| 8 |], 1, Activation.Tanh, Activation.Identity, 3)
     let xs = [ -1.0; -0.5; 0.0; 0.5; 1.0 ]
     let loss () =
         xs |> List.map (fun x -> (model.Predict(x) - x * x) ** 2.0) |> Value.Sum

@@ -26,11 +26,11 @@ public class BrowserTests
         Tensor mean = (3 * (a + 2).Pow(2)).Mean();
         mean.Backward(retainAllGrads: true);
         var data = Datasets.TwoMoons(120, 0.1, 2);
-        Sequential model = MLP.Create(2, [16, 16], 2, ActivationKind.Tanh, seed: 1);
+        Sequential model = MLP.Create(2, [16, 16], 2, Activation.Tanh, seed: 1);
         var live = LiveTraining.Show(TimeSpan.Zero, TextWriter.Null);
         var trainer = new Trainer(model, new CrossEntropyLoss(), new Adam(model.Parameters(), 0.02)) { BatchSize = 20 };
         TrainingHistory history = trainer.Fit(TensorDataset.FromClassification(data), 15, TensorDataset.FromClassification(data), live);
-        var dense = new DenseNetwork(3, [4, 3], ActivationFunction.Sigmoid, ActivationFunction.Softmax, LossFunction.CrossEntropy, seed: 1);
+        var dense = new DenseNetwork(3, [4], 3, Activation.Sigmoid, Activation.Softmax, LossFunction.CrossEntropy, seed: 1);
         return
         [
             net.J.Graph(), net.J.GradientTable(learningRate: 0.1), net.J.ChainRule(net.W11), net.J.BackwardTrace(),

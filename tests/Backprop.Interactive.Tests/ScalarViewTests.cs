@@ -41,7 +41,7 @@ public class ScalarViewTests
     [Fact]
     public void Graph_layout_has_no_overlapping_boxes_and_edges_go_left_to_right()
     {
-        var mlp = new MLP(3, [4, 4, 2], seed: 2);
+        var mlp = new ValueMLP(3, [4, 4], 2, seed: 2);
         Value loss = ScalarLosses.MSE(mlp.Forward(0.5, -1, 2), [1.0, 0.0]);
         loss.Backward();
         foreach (GraphView view in new[] { Note001().J.Graph(), loss.Graph(GraphOptions.Full) })
@@ -91,7 +91,7 @@ public class ScalarViewTests
     [Fact]
     public void A_large_graph_collapses_to_a_small_output_with_counts()
     {
-        var mlp = new MLP(2, [16, 16, 1], seed: 1);
+        var mlp = new ValueMLP(2, [16, 16], 1, seed: 1);
         var data = Backprop.Data.Datasets.TwoMoons(40, 0.1, 3);
         Value loss = ScalarLosses.Hinge(data.Features.Select(f => mlp.Predict(f)).ToArray(), data.Labels.Select(l => l == 1 ? 1.0 : -1.0).ToArray());
         loss.Backward();

@@ -76,7 +76,7 @@ public class TensorViewTests
         // One sigmoid output layer whose activations are a = (0.3, 0.5, 0.2): z = logit(a), zero weights.
         double[] a = [0.3, 0.5, 0.2];
         var bias = a.Select(p => Math.Log(p / (1 - p))).ToArray();
-        var net = new DenseNetwork(LossFunction.Mse, new DenseLayer(new double[3, 1], bias, ActivationFunction.Sigmoid));
+        var net = new DenseNetwork(LossFunction.Mse, new DenseLayer(new double[3, 1], bias, Activation.Sigmoid));
         BackpropResult result = net.Backpropagate([1.0], [0.0, 1.0, 0.0]);
         double[] expected = [0.3 * 0.3 * 0.7, (0.5 - 1) * 0.5 * 0.5, 0.2 * 0.2 * 0.8];
         for (int j = 0; j < 3; j++) Assert.Equal(expected[j], result.Layers[0].Delta[j], 12);

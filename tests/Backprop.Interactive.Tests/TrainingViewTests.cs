@@ -14,7 +14,7 @@ public class TrainingViewTests
         var data = Datasets.TwoMoons(200, 0.1, seed: 4);
         var set = TensorDataset.FromClassification(data);
         var (train, validation) = set.Split(0.25, seed: 1);
-        Sequential model = MLP.Create(2, [16, 16], 2, ActivationKind.Tanh, seed: 3);
+        Sequential model = MLP.Create(2, [16, 16], 2, Activation.Tanh, seed: 3);
         var trainer = new Trainer(model, new CrossEntropyLoss(), new Adam(model.Parameters(), 0.02)) { BatchSize = 20, Seed = 2 };
         var reports = new List<TrainingProgress>();
         TrainingHistory history = trainer.Fit(train, epochs, validation, reports.Add);
@@ -74,7 +74,7 @@ public class TrainingViewTests
         Assert.Equal(data.Count, doc.QuerySelectorAll("circle").Length);
         Assert.True(html.Length < 250_000, $"{html.Length} characters");
         Assert.True(model.IsTraining); // the evaluation restored the mode
-        var scalar = new Backprop.Scalar.MLP(2, [8, 1], seed: 1);
+        var scalar = new Backprop.Scalar.ValueMLP(2, [8], 1, seed: 1);
         Assert.Equal(data.Count, HtmlAssert.Parse(scalar.DecisionBoundary(data, 20).ToHtml()).QuerySelectorAll("circle").Length);
     }
 

@@ -115,7 +115,7 @@ public sealed record GradCheckEntry(int Index, string Name, double Input, double
 }
 
 /// <summary>The outcome of a <see cref="GradCheck"/>: one entry per input.</summary>
-[Notebook.TypeFormatterSource(typeof(Notebook.NotebookFormatterSource))]
+[Formatting.TypeFormatterSource(typeof(Formatting.NotebookFormatterSource))]
 public sealed class GradCheckResult : IReadOnlyList<GradCheckEntry>
 {
     /// <summary>Default relative tolerance of <see cref="Passed"/>.</summary>

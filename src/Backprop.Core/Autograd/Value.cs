@@ -18,7 +18,7 @@ namespace Backprop;
 /// any value (for instance one model's parameters) count as one graph: do not run <see cref="Backward(double, bool)"/>,
 /// <see cref="ZeroGrad"/> or <see cref="TopologicalOrder"/> on them from two threads at once.</para>
 /// </remarks>
-[Notebook.TypeFormatterSource(typeof(Notebook.NotebookFormatterSource))]
+[Formatting.TypeFormatterSource(typeof(Formatting.NotebookFormatterSource))]
 public sealed partial class Value
 {
     private static long s_nextId;

@@ -7,7 +7,7 @@ namespace Backprop.Explicit;
 /// </summary>
 public sealed class BatchLayerBackprop
 {
-    internal BatchLayerBackprop(int index, ActivationFunction function, double[,] input, double[,] preactivation, double[,] activation,
+    internal BatchLayerBackprop(int index, Activation function, double[,] input, double[,] preactivation, double[,] activation,
         double[,] activationGradient, double[,] delta, double[,] weightGradient, double[] biasGradient, double[,] inputGradient)
     {
         Index = index;
@@ -26,7 +26,7 @@ public sealed class BatchLayerBackprop
     public int Index { get; }
 
     /// <summary>f of this layer.</summary>
-    public ActivationFunction Function { get; }
+    public Activation Function { get; }
 
     /// <summary>Aˡ⁻¹ (B×in), one input row per sample.</summary>
     public double[,] Input { get; }

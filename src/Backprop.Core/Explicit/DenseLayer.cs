@@ -10,7 +10,7 @@ public sealed class DenseLayer
     /// <param name="weights">Wˡ, out×in.</param>
     /// <param name="bias">bˡ, one per output.</param>
     /// <param name="activation">f.</param>
-    public DenseLayer(double[,] weights, double[] bias, ActivationFunction activation)
+    public DenseLayer(double[,] weights, double[] bias, Activation activation)
     {
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(bias);
@@ -28,12 +28,12 @@ public sealed class DenseLayer
 
     /// <summary>Creates a layer with weights and biases uniform in [−1/√in, 1/√in] (PyTorch's default),
     /// drawn neuron by neuron — its in weights, then its bias — as <see cref="Scalar.Neuron"/> does, so that a
-    /// <see cref="DenseNetwork"/> and a <see cref="Scalar.MLP"/> built from the same seed hold the same numbers.</summary>
+    /// <see cref="DenseNetwork"/> and a <see cref="Scalar.ValueMLP"/> built from the same seed hold the same numbers.</summary>
     /// <param name="inputs">in.</param>
     /// <param name="outputs">out.</param>
     /// <param name="activation">f.</param>
     /// <param name="rng">The source of the numbers.</param>
-    public DenseLayer(int inputs, int outputs, ActivationFunction activation, Rng rng)
+    public DenseLayer(int inputs, int outputs, Activation activation, Rng rng)
         : this(RandomWeights(inputs, outputs, rng, out double[] bias), bias, activation)
     {
     }
@@ -61,7 +61,7 @@ public sealed class DenseLayer
     public double[] Bias { get; }
 
     /// <summary>f.</summary>
-    public ActivationFunction Activation { get; }
+    public Activation Activation { get; }
 
     /// <summary>Number of inputs (the width of aˡ⁻¹).</summary>
     public int InputCount => Weights.GetLength(1);

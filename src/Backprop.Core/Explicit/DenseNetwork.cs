@@ -26,38 +26,43 @@ public sealed class DenseNetwork
             if (l > 0 && layers[l].InputCount != layers[l - 1].OutputCount)
                 throw new ArgumentException(
                     $"DenseNetwork: layer {l + 1} ({layers[l]}) expects {layers[l].InputCount} inputs, but layer {l} ({layers[l - 1]}) gives {layers[l - 1].OutputCount}.", nameof(layers));
-            if (l < layers.Length - 1 && layers[l].Activation == ActivationFunction.Softmax)
+            if (l < layers.Length - 1 && layers[l].Activation == Activation.Softmax)
                 throw new ArgumentException($"DenseNetwork: softmax is only allowed on the output layer; layer {l + 1} of {layers.Length} uses it.", nameof(layers));
         }
-        if (loss == LossFunction.CrossEntropy && layers[^1].Activation != ActivationFunction.Softmax)
+        if (loss == LossFunction.CrossEntropy && layers[^1].Activation != Activation.Softmax)
             throw new ArgumentException(
                 $"DenseNetwork: cross-entropy expects a softmax output layer (so that δᴸ = aᴸ − y); the output layer uses {layers[^1].Activation}.", nameof(loss));
         _layers = layers;
         Loss = loss;
     }
 
-    /// <summary>Creates a seeded network, e.g. <c>new DenseNetwork(2, [3, 3], ActivationFunction.Sigmoid, ActivationFunction.Sigmoid)</c>.
-    /// Weights are drawn as <see cref="Scalar.MLP"/> draws them, so the same seed gives the same numbers.</summary>
+    /// <summary>Creates a seeded network inputs → hiddenSizes… → outputs, e.g.
+    /// <c>new DenseNetwork(2, [3], 3, Activation.Sigmoid, Activation.Sigmoid)</c> (sizes as <see cref="NN.MLP.Create"/>
+    /// and <see cref="Scalar.ValueMLP"/> take them). Weights are drawn as <see cref="Scalar.ValueMLP"/> draws them, so
+    /// the same seed gives the same numbers.</summary>
     /// <param name="inputs">Width of x.</param>
-    /// <param name="layerSizes">Neurons per layer, the last being the number of outputs.</param>
-    /// <param name="hidden">f of the hidden layers.</param>
-    /// <param name="output">f of the output layer.</param>
+    /// <param name="hiddenSizes">Neurons of each hidden layer (may be empty: a single layer).</param>
+    /// <param name="outputs">Width of the output layer.</param>
+    /// <param name="activation">f of the hidden layers.</param>
+    /// <param name="outputActivation">f of the output layer.</param>
     /// <param name="loss">L.</param>
     /// <param name="seed">Seed of the weights.</param>
-    public DenseNetwork(int inputs, IReadOnlyList<int> layerSizes, ActivationFunction hidden = ActivationFunction.Sigmoid,
-        ActivationFunction output = ActivationFunction.Sigmoid, LossFunction loss = LossFunction.Mse, int seed = 0)
-        : this(loss, RandomLayers(inputs, layerSizes, hidden, output, seed))
+    public DenseNetwork(int inputs, IReadOnlyList<int> hiddenSizes, int outputs, Activation activation = Activation.Sigmoid,
+        Activation outputActivation = Activation.Sigmoid, LossFunction loss = LossFunction.Mse, int seed = 0)
+        : this(loss, RandomLayers(inputs, hiddenSizes, outputs, activation, outputActivation, seed))
     {
     }
 
-    private static DenseLayer[] RandomLayers(int inputs, IReadOnlyList<int> sizes, ActivationFunction hidden, ActivationFunction output, int seed)
+    private static DenseLayer[] RandomLayers(int inputs, IReadOnlyList<int> hiddenSizes, int outputs, Activation activation, Activation outputActivation, int seed)
     {
-        ArgumentNullException.ThrowIfNull(sizes);
-        if (sizes.Count == 0) throw new ArgumentException("DenseNetwork: expected at least one layer size.", nameof(sizes));
+        ArgumentNullException.ThrowIfNull(hiddenSizes);
         var rng = new Rng(seed);
-        var layers = new DenseLayer[sizes.Count];
-        for (int l = 0, fanIn = inputs; l < sizes.Count; fanIn = sizes[l], l++)
-            layers[l] = new DenseLayer(fanIn, sizes[l], l == sizes.Count - 1 ? output : hidden, rng);
+        var layers = new DenseLayer[hiddenSizes.Count + 1];
+        for (int l = 0, fanIn = inputs; l < layers.Length; fanIn = layers[l].OutputCount, l++)
+        {
+            bool last = l == layers.Length - 1;
+            layers[l] = new DenseLayer(fanIn, last ? outputs : hiddenSizes[l], last ? outputActivation : activation, rng);
+        }
         return layers;
     }
 

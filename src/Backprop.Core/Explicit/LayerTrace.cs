@@ -3,7 +3,7 @@ namespace Backprop.Explicit;
 /// <summary>What the forward pass keeps for layer l of one sample: aˡ⁻¹, zˡ = Wˡaˡ⁻¹ + bˡ and aˡ = f(zˡ).</summary>
 public class LayerForward
 {
-    internal LayerForward(int index, ActivationFunction function, double[] input, double[] preactivation, double[] activation)
+    internal LayerForward(int index, Activation function, double[] input, double[] preactivation, double[] activation)
     {
         Index = index;
         Function = function;
@@ -16,7 +16,7 @@ public class LayerForward
     public int Index { get; }
 
     /// <summary>f of this layer.</summary>
-    public ActivationFunction Function { get; }
+    public Activation Function { get; }
 
     /// <summary>aˡ⁻¹, the layer's input (x for the first layer).</summary>
     public double[] Input { get; }
@@ -78,7 +78,7 @@ public sealed class ForwardPass
 }
 
 /// <summary>One sample's backprop: the loss and, per layer, z, a, δ and the gradients — a "layer δ table".</summary>
-[Notebook.TypeFormatterSource(typeof(Notebook.NotebookFormatterSource))]
+[Formatting.TypeFormatterSource(typeof(Formatting.NotebookFormatterSource))]
 public sealed class BackpropResult
 {
     internal BackpropResult(double[] input, double[] target, double loss, LayerBackprop[] layers)

@@ -6,7 +6,7 @@ public enum LossFunction
     /// <summary>Squared error with a half, as in note 002: L = ½ Σⱼ (yⱼ − aⱼ)², so ∂L/∂aⱼ = aⱼ − yⱼ
     /// (a sum over outputs, not a mean).</summary>
     Mse,
-    /// <summary>Cross-entropy L = −Σⱼ yⱼ log aⱼ on a <see cref="ActivationFunction.Softmax"/> output; y is a
+    /// <summary>Cross-entropy L = −Σⱼ yⱼ log aⱼ on a <see cref="Activation.Softmax"/> output; y is a
     /// probability vector (usually one-hot). Then δᴸ = ∂L/∂zᴸ = aᴸ − y.</summary>
     CrossEntropy,
 }
@@ -53,7 +53,7 @@ internal static class Losses
     /// δᴸ = ∂L/∂zᴸ. MSE: δᴸ = (aᴸ − y) ⊙ f′(zᴸ) (through the softmax Jacobian when f is softmax).
     /// Cross-entropy with softmax: δᴸ = aᴸ − y, the two derivatives cancelled by hand.
     /// </summary>
-    public static void OutputDelta(LossFunction loss, ActivationFunction f, ReadOnlySpan<double> z, ReadOnlySpan<double> a,
+    public static void OutputDelta(LossFunction loss, Activation f, ReadOnlySpan<double> z, ReadOnlySpan<double> a,
         ReadOnlySpan<double> y, ReadOnlySpan<double> outputGradient, Span<double> delta)
     {
         if (loss == LossFunction.CrossEntropy)

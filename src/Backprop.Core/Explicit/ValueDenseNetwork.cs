@@ -19,7 +19,7 @@ public sealed class ValueDenseNetwork
         int L = network.Layers.Count;
         var weights = new Value[L][,];
         var biases = new Value[L][];
-        var functions = new ActivationFunction[L];
+        var functions = new Activation[L];
         var parameters = new List<Value>();
         for (int l = 0; l < L; l++)
         {
@@ -47,7 +47,7 @@ public sealed class ValueDenseNetwork
     public IReadOnlyList<Value[]> Biases { get; }
 
     /// <summary>f of each layer.</summary>
-    public IReadOnlyList<ActivationFunction> Functions { get; }
+    public IReadOnlyList<Activation> Functions { get; }
 
     /// <summary>L.</summary>
     public LossFunction Loss { get; }
@@ -137,10 +137,10 @@ public sealed class ValueDenseNetwork
         foreach (Value p in _parameters) p.Grad = 0;
     }
 
-    private static Value[] Activate(ActivationFunction f, Value[] z)
+    private static Value[] Activate(Activation f, Value[] z)
     {
         var a = new Value[z.Length];
-        if (f == ActivationFunction.Softmax)
+        if (f == Activation.Softmax)
         {
             double max = double.NegativeInfinity;
             foreach (Value v in z) max = Math.Max(max, v.Data);
@@ -150,15 +150,7 @@ public sealed class ValueDenseNetwork
             for (int j = 0; j < z.Length; j++) a[j] = e[j] / sum;
             return a;
         }
-        for (int j = 0; j < z.Length; j++)
-            a[j] = f switch
-            {
-                ActivationFunction.Linear => z[j],
-                ActivationFunction.Relu => z[j].Relu(),
-                ActivationFunction.Sigmoid => z[j].Sigmoid(),
-                ActivationFunction.Tanh => z[j].Tanh(),
-                _ => throw new ArgumentOutOfRangeException(nameof(f), f, "Unknown activation."),
-            };
+        for (int j = 0; j < z.Length; j++) a[j] = f.Apply(z[j]);
         return a;
     }
 }

@@ -130,7 +130,7 @@ public static class OnnxExport
                 var gemmInputs = new List<string> { input, g.Initializer(linear.Weight) };
                 if (linear.Bias is not null) gemmInputs.Add(g.Initializer(linear.Bias));
                 string z = g.Node("Gemm", path, gemmInputs, Attribute("transB", 1));
-                return (linear.Activation == ActivationKind.None ? z : Activation(linear.Activation, path, z, g), linear.OutFeatures);
+                return (linear.Activation == Activation.Identity ? z : ActivationNode(linear.Activation, path, z, g), linear.OutFeatures);
             case ReLU: return (g.Node("Relu", path, [input]), features);
             case Tanh: return (g.Node("Tanh", path, [input]), features);
             case Sigmoid: return (g.Node("Sigmoid", path, [input]), features);
@@ -163,11 +163,11 @@ public static class OnnxExport
         }
     }
 
-    private static string Activation(ActivationKind kind, string path, string input, Graph g) => kind switch
+    private static string ActivationNode(Activation kind, string path, string input, Graph g) => kind switch
     {
-        ActivationKind.ReLU => g.Node("Relu", path, [input]),
-        ActivationKind.Tanh => g.Node("Tanh", path, [input]),
-        ActivationKind.Sigmoid => g.Node("Sigmoid", path, [input]),
+        Activation.ReLU => g.Node("Relu", path, [input]),
+        Activation.Tanh => g.Node("Tanh", path, [input]),
+        Activation.Sigmoid => g.Node("Sigmoid", path, [input]),
         _ => throw new NotSupportedException($"OnnxExport: the fused activation {kind} has no ONNX conversion."),
     };
 

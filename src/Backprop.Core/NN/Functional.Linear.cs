@@ -16,7 +16,7 @@ public static partial class Functional
     /// <remarks>
     /// Forward: one GEMM with the transpose flag on W (no transposed copy), the bias written into the output
     /// first so the GEMM accumulates onto it, then f in place. Backward, with Delta δ = ∂L/∂z = g ⊙ f′(z)
-    /// (f′ read from the saved activation, see <see cref="ActivationKind"/>):
+    /// (f′ read from the saved activation, see <see cref="Activation"/>):
     /// ∂x = δ·W, ∂W = δᵀ·x, ∂b = column sums of δ — again GEMMs with transpose flags.
     /// </remarks>
     /// <param name="input">x: [..., in] (a single sample [in] or a batch [N, in]).</param>
@@ -25,7 +25,7 @@ public static partial class Functional
     /// <param name="activation">The activation fused into the same node (default none).</param>
     /// <exception cref="ShapeMismatchException">The shapes do not fit together.</exception>
     /// <exception cref="ArgumentException">The dtypes differ.</exception>
-    public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null, ActivationKind activation = ActivationKind.None)
+    public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null, Activation activation = Activation.Identity)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
@@ -45,8 +45,7 @@ public static partial class Functional
                     $"Linear: the bias has shape {Shapes.Format(bias.Shape)} but the weight has shape {Shapes.Format(weight.Shape)}; expected a bias of shape [{outF}].");
             Shapes.CheckSameDType("Linear", weight, bias);
         }
-        if (!Enum.IsDefined(activation))
-            throw new ArgumentOutOfRangeException(nameof(activation), activation, "Linear: unknown ActivationKind.");
+        CheckFusable("Linear", activation);
 
         int rows = 1;
         var outShape = new int[input.Rank];
@@ -67,15 +66,23 @@ public static partial class Functional
         });
     }
 
-    private static string OpName(ActivationKind activation) => activation switch
+    /// <summary>Refuses an activation that cannot be fused into a Linear node: Softmax (not elementwise) or an undefined value.</summary>
+    internal static void CheckFusable(string op, Activation activation)
     {
-        ActivationKind.ReLU => "linear+relu",
-        ActivationKind.Tanh => "linear+tanh",
-        ActivationKind.Sigmoid => "linear+sigmoid",
+        if (activation == Activation.Softmax || !Enum.IsDefined(activation))
+            throw new ArgumentOutOfRangeException(nameof(activation), activation,
+                $"{op}: cannot fuse the activation {activation}; expected Identity, ReLU, Tanh or Sigmoid (Softmax is not elementwise: put a Softmax module after the layer).");
+    }
+
+    private static string OpName(Activation activation) => activation switch
+    {
+        Activation.ReLU => "linear+relu",
+        Activation.Tanh => "linear+tanh",
+        Activation.Sigmoid => "linear+sigmoid",
         _ => "linear",
     };
 
-    private static void Forward<T>(Tensor input, Tensor weight, Tensor? bias, Tensor result, int rows, int inF, int outF, ActivationKind activation)
+    private static void Forward<T>(Tensor input, Tensor weight, Tensor? bias, Tensor result, int rows, int inF, int outF, Activation activation)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Span<T> y = result.Data<T>();
@@ -93,29 +100,29 @@ public static partial class Functional
     }
 
     /// <summary>a = f(z) in place.</summary>
-    internal static void ApplyActivation<T>(ActivationKind activation, Span<T> z) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static void ApplyActivation<T>(Activation activation, Span<T> z) where T : unmanaged, IFloatingPointIeee754<T>
     {
         switch (activation)
         {
-            case ActivationKind.ReLU: TensorPrimitives.Max(z, T.Zero, z); break;
-            case ActivationKind.Tanh: VectorMath.Tanh<T>(z, z); break;
-            case ActivationKind.Sigmoid: VectorMath.Sigmoid<T>(z, z); break;
+            case Activation.ReLU: TensorPrimitives.Max(z, T.Zero, z); break;
+            case Activation.Tanh: VectorMath.Tanh<T>(z, z); break;
+            case Activation.Sigmoid: VectorMath.Sigmoid<T>(z, z); break;
         }
     }
 
     /// <summary>δ = g ⊙ f′, with f′ expressed through the saved activation a.</summary>
-    internal static void ActivationDelta<T>(ActivationKind activation, ReadOnlySpan<T> g, ReadOnlySpan<T> a, Span<T> delta)
+    internal static void ActivationDelta<T>(Activation activation, ReadOnlySpan<T> g, ReadOnlySpan<T> a, Span<T> delta)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         switch (activation)
         {
-            case ActivationKind.ReLU:
+            case Activation.ReLU:
                 ReluMask(g, a, delta);
                 break;
-            case ActivationKind.Tanh:                       // f′ = 1 − a²
+            case Activation.Tanh:                       // f′ = 1 − a²
                 TanhDelta(g, a, delta);
                 break;
-            case ActivationKind.Sigmoid:                    // f′ = a(1 − a)
+            case Activation.Sigmoid:                    // f′ = a(1 − a)
                 SigmoidDelta(g, a, delta);
                 break;
             default:
@@ -173,14 +180,14 @@ public static partial class Functional
         for (; i < a.Length; i++) delta[i] = a[i] > T.Zero ? g[i] : T.Zero;
     }
 
-    private static void Backward<T>(BackwardContext ctx, int rows, int inF, int outF, ActivationKind activation, bool hasBias)
+    private static void Backward<T>(BackwardContext ctx, int rows, int inF, int outF, Activation activation, bool hasBias)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         // Empty sizes (rows, in or out = 0) still run: every gradient is then created, with its shape, as PyTorch does.
         ReadOnlySpan<T> g = ctx.Upstream<T>();
-        using var scratch = new Scratch<T>(activation == ActivationKind.None ? 0 : g.Length);
+        using var scratch = new Scratch<T>(activation == Activation.Identity ? 0 : g.Length);
         ReadOnlySpan<T> delta = g;
-        if (activation != ActivationKind.None)
+        if (activation != Activation.Identity)
         {
             ActivationDelta(activation, g, ctx.Result<T>(), scratch.Span);
             delta = scratch.Span;

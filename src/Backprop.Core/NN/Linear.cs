@@ -16,7 +16,7 @@ public sealed class Linear : Module
     /// <param name="dtype">Element type of the parameters.</param>
     /// <param name="activation">An activation fused into the layer's node (default none).</param>
     public Linear(int inFeatures, int outFeatures, bool bias = true, InitScheme init = InitScheme.PyTorchDefault,
-        int seed = 0, DType dtype = DType.Float32, ActivationKind activation = ActivationKind.None)
+        int seed = 0, DType dtype = DType.Float32, Activation activation = Activation.Identity)
         : this(inFeatures, outFeatures, new Rng(seed), bias, init, dtype, activation)
     {
     }
@@ -31,7 +31,7 @@ public sealed class Linear : Module
     /// <param name="dtype">Element type of the parameters.</param>
     /// <param name="activation">An activation fused into the layer's node (default none).</param>
     public Linear(int inFeatures, int outFeatures, Rng rng, bool bias = true, InitScheme init = InitScheme.PyTorchDefault,
-        DType dtype = DType.Float32, ActivationKind activation = ActivationKind.None)
+        DType dtype = DType.Float32, Activation activation = Activation.Identity)
     {
         ArgumentNullException.ThrowIfNull(rng);
         if (inFeatures <= 0 || outFeatures <= 0)
@@ -47,6 +47,7 @@ public sealed class Linear : Module
                 Init.Uniform(Bias, -bound, bound, rng);
             }
         }
+        Functional.CheckFusable("Linear", activation);
         Activation = activation;
     }
 
@@ -55,7 +56,7 @@ public sealed class Linear : Module
     /// <param name="weight">W: [out, in], a leaf.</param>
     /// <param name="bias">b: [out], or null.</param>
     /// <param name="activation">An activation fused into the layer's node.</param>
-    public Linear(Tensor weight, Tensor? bias = null, ActivationKind activation = ActivationKind.None)
+    public Linear(Tensor weight, Tensor? bias = null, Activation activation = Activation.Identity)
     {
         ArgumentNullException.ThrowIfNull(weight);
         if (weight.Rank != 2)
@@ -67,6 +68,7 @@ public sealed class Linear : Module
         if (bias is not null) Shapes.CheckSameDType("Linear", weight, bias);
         Weight = RegisterParameter("Weight", weight);
         if (bias is not null) Bias = RegisterParameter("Bias", bias);
+        Functional.CheckFusable("Linear", activation);
         Activation = activation;
     }
 
@@ -76,8 +78,8 @@ public sealed class Linear : Module
     /// <summary>b: [out], or null when the layer has no bias.</summary>
     public Tensor? Bias { get; }
 
-    /// <summary>The activation fused into this layer's node (<see cref="ActivationKind.None"/> for a plain affine map).</summary>
-    public ActivationKind Activation { get; }
+    /// <summary>The activation fused into this layer's node (<see cref="Activation.Identity"/> for a plain affine map).</summary>
+    public Activation Activation { get; }
 
     /// <summary>Inputs per sample.</summary>
     public int InFeatures => Weight.Shape[1];
@@ -92,7 +94,7 @@ public sealed class Linear : Module
     protected override string ExtraRepresentation()
     {
         string text = FormattableString.Invariant($"in_features={InFeatures}, out_features={OutFeatures}, bias={(Bias is null ? "False" : "True")}");
-        if (Activation != ActivationKind.None) text += $", activation={Activation}";
+        if (Activation != Activation.Identity) text += $", activation={Activation}";
         if (Weight.DType != DType.Float32) text += $", dtype={Weight.DType}";
         return text;
     }

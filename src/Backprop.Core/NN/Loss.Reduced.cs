@@ -1,6 +1,6 @@
 namespace Backprop.NN;
 
-/// <summary>Negative log-likelihood of log-probabilities [N, C] at class labels, <see cref="Losses.NLLLoss"/>
+/// <summary>Negative log-likelihood of log-probabilities [N, C] at class labels, <see cref="Functional.NLLLoss"/>
 /// (PyTorch's <c>nn.NLLLoss</c>).</summary>
 /// <param name="reduction">Mean (default), Sum or None.</param>
 public sealed class NLLLoss(Reduction reduction = Reduction.Mean) : Loss
@@ -19,10 +19,10 @@ public sealed class NLLLoss(Reduction reduction = Reduction.Mean) : Loss
             $"{Shapes.Format(target.Shape)}; use CrossEntropyLoss for class probabilities.");
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor prediction, int[] labels) => Losses.NLLLoss(prediction, labels, Reduction);
+    public override Tensor Forward(Tensor prediction, int[] labels) => Functional.NLLLoss(prediction, labels, Reduction);
 }
 
-/// <summary>Absolute error, <see cref="Losses.L1Loss"/> (PyTorch's <c>nn.L1Loss</c>).</summary>
+/// <summary>Absolute error, <see cref="Functional.L1Loss"/> (PyTorch's <c>nn.L1Loss</c>).</summary>
 /// <param name="reduction">Mean (default), Sum or None.</param>
 public sealed class L1Loss(Reduction reduction = Reduction.Mean) : Loss
 {
@@ -33,10 +33,10 @@ public sealed class L1Loss(Reduction reduction = Reduction.Mean) : Loss
     public override string Name => "l1_loss";
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor prediction, Tensor target) => Losses.L1Loss(prediction, target, Reduction);
+    public override Tensor Forward(Tensor prediction, Tensor target) => Functional.L1Loss(prediction, target, Reduction);
 }
 
-/// <summary>Huber loss, <see cref="Losses.HuberLoss"/> (PyTorch's <c>nn.HuberLoss</c>).</summary>
+/// <summary>Huber loss, <see cref="Functional.HuberLoss"/> (PyTorch's <c>nn.HuberLoss</c>).</summary>
 /// <param name="delta">δ &gt; 0 (default 1): where the loss turns from quadratic to linear.</param>
 /// <param name="reduction">Mean (default), Sum or None.</param>
 public sealed class HuberLoss(double delta = 1.0, Reduction reduction = Reduction.Mean) : Loss
@@ -51,5 +51,5 @@ public sealed class HuberLoss(double delta = 1.0, Reduction reduction = Reductio
     public override string Name => "huber_loss";
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor prediction, Tensor target) => Losses.HuberLoss(prediction, target, Delta, Reduction);
+    public override Tensor Forward(Tensor prediction, Tensor target) => Functional.HuberLoss(prediction, target, Delta, Reduction);
 }

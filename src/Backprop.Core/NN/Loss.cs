@@ -47,7 +47,7 @@ public abstract class Loss
     public override string ToString() => GetType().Name + "()";
 }
 
-/// <summary>Squared error, <see cref="Losses.MSE"/>: the mean by default, or ½·Σ(ŷ − y)² (a sum) with <c>half</c>.</summary>
+/// <summary>Squared error, <see cref="Functional.MSE"/>: the mean by default, or ½·Σ(ŷ − y)² (a sum) with <c>half</c>.</summary>
 /// <param name="half">Use the notes' ½·Σ(ŷ − y)² instead of PyTorch's mean.</param>
 public sealed class MSELoss(bool half = false) : Loss
 {
@@ -58,25 +58,25 @@ public sealed class MSELoss(bool half = false) : Loss
     public override string Name => Half ? "mse_half" : "mse";
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor prediction, Tensor target) => Losses.MSE(prediction, target, Half);
+    public override Tensor Forward(Tensor prediction, Tensor target) => Functional.MSE(prediction, target, Half);
 
     /// <inheritdoc/>
     public override string ToString() => Half ? "MSELoss(half=True)" : "MSELoss()";
 }
 
-/// <summary>Binary cross-entropy on logits, <see cref="Losses.BinaryCrossEntropyWithLogits"/> (mean).</summary>
+/// <summary>Binary cross-entropy on logits, <see cref="Functional.BinaryCrossEntropyWithLogits"/> (mean).</summary>
 public sealed class BCEWithLogitsLoss : Loss
 {
     /// <inheritdoc/>
     public override string Name => "bce_logits";
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor prediction, Tensor target) => Losses.BinaryCrossEntropyWithLogits(prediction, target);
+    public override Tensor Forward(Tensor prediction, Tensor target) => Functional.BinaryCrossEntropyWithLogits(prediction, target);
 }
 
 /// <summary>Softmax cross-entropy on logits [N, C] (PyTorch's <c>nn.CrossEntropyLoss</c>): with class labels
-/// (<see cref="Losses.CrossEntropy(Tensor, int[])"/>) or class probabilities
-/// (<see cref="Losses.CrossEntropy(Tensor, Tensor, double, Reduction)"/>), with optional label smoothing and reduction.</summary>
+/// (<see cref="Functional.CrossEntropy(Tensor, int[])"/>) or class probabilities
+/// (<see cref="Functional.CrossEntropy(Tensor, Tensor, double, Reduction)"/>), with optional label smoothing and reduction.</summary>
 /// <param name="labelSmoothing">ε in [0, 1] (default 0).</param>
 /// <param name="reduction">Mean (default), Sum or None.</param>
 public sealed class CrossEntropyLoss(double labelSmoothing = 0, Reduction reduction = Reduction.Mean) : Loss
@@ -91,11 +91,11 @@ public sealed class CrossEntropyLoss(double labelSmoothing = 0, Reduction reduct
     public override string Name => "cross_entropy";
 
     /// <summary>The loss against class probabilities of the logits' shape [N, C].</summary>
-    public override Tensor Forward(Tensor prediction, Tensor target) => Losses.CrossEntropy(prediction, target, LabelSmoothing, Reduction);
+    public override Tensor Forward(Tensor prediction, Tensor target) => Functional.CrossEntropy(prediction, target, LabelSmoothing, Reduction);
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor prediction, int[] labels) =>
         LabelSmoothing == 0 && Reduction == Reduction.Mean
-            ? Losses.CrossEntropy(prediction, labels)
-            : Losses.CrossEntropy(prediction, labels, LabelSmoothing, Reduction);
+            ? Functional.CrossEntropy(prediction, labels)
+            : Functional.CrossEntropy(prediction, labels, LabelSmoothing, Reduction);
 }

@@ -12,14 +12,14 @@ public static class MLP
     /// <param name="inputs">Features per sample.</param>
     /// <param name="hiddenSizes">Neurons of each hidden layer (may be empty: a single Linear).</param>
     /// <param name="outputs">Outputs per sample.</param>
-    /// <param name="activation">The hidden activation (ReLU by default; None gives a purely linear stack).</param>
+    /// <param name="activation">The hidden activation (ReLU by default; Identity gives a purely linear stack).</param>
     /// <param name="seed">Seed of the initial weights (one stream, layer by layer, weight then bias).</param>
     /// <param name="dtype">Element type of the parameters.</param>
     /// <param name="init">Weight initialisation.</param>
     /// <param name="fuseActivations">Fuse each hidden activation into its Linear layer's node (faster: one
     /// node and one pass less per layer); the children are then all Linear layers, named "0", "1", "2", ….</param>
     public static Sequential Create(int inputs, IReadOnlyList<int> hiddenSizes, int outputs,
-        ActivationKind activation = ActivationKind.ReLU, int seed = 0, DType dtype = DType.Float32,
+        Activation activation = Activation.ReLU, int seed = 0, DType dtype = DType.Float32,
         InitScheme init = InitScheme.PyTorchDefault, bool fuseActivations = false)
     {
         ArgumentNullException.ThrowIfNull(hiddenSizes);
@@ -44,13 +44,14 @@ public static class MLP
         return new Sequential([.. modules]);
     }
 
-    /// <summary>The module for an <see cref="ActivationKind"/>, or null for <see cref="ActivationKind.None"/>.</summary>
-    public static Module? CreateActivation(ActivationKind activation) => activation switch
+    /// <summary>The module for an <see cref="Activation"/>, or null for <see cref="Activation.Identity"/>.</summary>
+    public static Module? CreateActivation(Activation activation) => activation switch
     {
-        ActivationKind.None => null,
-        ActivationKind.ReLU => new ReLU(),
-        ActivationKind.Tanh => new Tanh(),
-        ActivationKind.Sigmoid => new Sigmoid(),
-        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "MLP: unknown ActivationKind."),
+        Activation.Identity => null,
+        Activation.ReLU => new ReLU(),
+        Activation.Tanh => new Tanh(),
+        Activation.Sigmoid => new Sigmoid(),
+        Activation.Softmax => new Softmax(),
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "MLP: unknown Activation."),
     };
 }

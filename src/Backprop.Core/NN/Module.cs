@@ -14,7 +14,7 @@ namespace Backprop.NN;
 /// <para>Parameters are leaf tensors with <see cref="Tensor.RequiresGrad"/> = true; their
 /// <see cref="Tensor.Grad"/> accumulates across backward passes until <see cref="ZeroGrad"/>.</para>
 /// </remarks>
-[Notebook.TypeFormatterSource(typeof(Notebook.NotebookFormatterSource))]
+[Formatting.TypeFormatterSource(typeof(Formatting.NotebookFormatterSource))]
 public abstract class Module
 {
     private readonly List<(string Name, Tensor Parameter)> _parameters = [];

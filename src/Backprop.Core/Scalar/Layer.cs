@@ -43,6 +43,6 @@ public sealed class Layer : ScalarModule
     /// <inheritdoc/>
     public override IReadOnlyList<Value> Parameters() => _parameters;
 
-    /// <summary>e.g. "Layer(2 → 16, Relu)".</summary>
+    /// <summary>e.g. "Layer(2 → 16, ReLU)".</summary>
     public override string ToString() => $"Layer({InputCount} → {OutputCount}, {Neurons[0].Activation})";
 }

@@ -17,6 +17,9 @@ public sealed class Neuron : ScalarModule
     {
         if (inputs <= 0) throw new ArgumentException($"Neuron: expected at least one input, got {inputs}.", nameof(inputs));
         ArgumentNullException.ThrowIfNull(rng);
+        if (activation == Activation.Softmax || !Enum.IsDefined(activation))
+            throw new ArgumentOutOfRangeException(nameof(activation), activation,
+                $"Neuron: expected an elementwise activation (Identity, ReLU, Tanh or Sigmoid), got {activation}; Softmax needs the whole layer.");
         Activation = activation;
         Name = name;
         double bound = 1.0 / Math.Sqrt(inputs);
@@ -59,6 +62,6 @@ public sealed class Neuron : ScalarModule
     /// <inheritdoc/>
     public override IReadOnlyList<Value> Parameters() => _parameters;
 
-    /// <summary>e.g. "Neuron(2 inputs, Relu)".</summary>
+    /// <summary>e.g. "Neuron(2 inputs, ReLU)".</summary>
     public override string ToString() => $"Neuron({Weights.Length} inputs, {Activation})";
 }

@@ -25,7 +25,7 @@ namespace Backprop;
 /// pass again.</para>
 /// <para>A graph is not thread-safe: build and differentiate it on one thread at a time.</para>
 /// </remarks>
-[Notebook.TypeFormatterSource(typeof(Notebook.NotebookFormatterSource))]
+[Formatting.TypeFormatterSource(typeof(Formatting.NotebookFormatterSource))]
 public sealed partial class Tensor
 {
     private static long s_nextId;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Backprop.Data;
 using Backprop.IO;
 using Backprop.NN;
 using Backprop.Optim;

@@ -21,7 +21,7 @@ public sealed record EpochRecord(int Epoch, double TrainLoss, double TrainMetric
     double LearningRate, TimeSpan Duration);
 
 /// <summary>What <see cref="Trainer.Fit"/> recorded: every step, every epoch and the total time.</summary>
-[Notebook.TypeFormatterSource(typeof(Notebook.NotebookFormatterSource))]
+[Formatting.TypeFormatterSource(typeof(Formatting.NotebookFormatterSource))]
 public sealed class TrainingHistory
 {
     internal List<StepRecord> StepList { get; } = [];

@@ -73,8 +73,8 @@ public sealed class DecisionBoundary : HtmlView
         }, resolution);
     }
 
-    /// <summary>For a scalar <see cref="Scalar.MLP"/> with one output: class 1 where the score is positive.</summary>
-    public static DecisionBoundary For(Scalar.MLP model, ClassificationData data, int resolution = 60)
+    /// <summary>For a scalar <see cref="Scalar.ValueMLP"/> with one output: class 1 where the score is positive.</summary>
+    public static DecisionBoundary For(Scalar.ValueMLP model, ClassificationData data, int resolution = 60)
     {
         ArgumentNullException.ThrowIfNull(model);
         return new DecisionBoundary(data, points =>

@@ -9,7 +9,7 @@ public static class Views
 {
     /// <summary>The types that have a default view (formatters are registered for each).</summary>
     public static IReadOnlyList<Type> DisplayableTypes { get; } =
-        [typeof(HtmlView), typeof(Value), typeof(Tensor), typeof(GradCheckResult), typeof(BackpropResult), typeof(Scalar.MLP),
+        [typeof(HtmlView), typeof(Value), typeof(Tensor), typeof(GradCheckResult), typeof(BackpropResult), typeof(Scalar.ValueMLP),
          typeof(NN.Module), typeof(Training.TrainingHistory)];
 
     /// <summary>The view shown for <paramref name="value"/> in a notebook, or null for other types.</summary>
@@ -20,7 +20,7 @@ public static class Views
         Tensor t => t.View(),
         GradCheckResult r => new GradCheckTable(r),
         BackpropResult r => r.DeltaTable(),
-        Scalar.MLP m => ModuleView.For(m),
+        Scalar.ValueMLP m => ModuleView.For(m),
         NN.Module m => ModuleView.For(m),
         Training.TrainingHistory h => new Charts.LossPlot(h),
         _ => null,

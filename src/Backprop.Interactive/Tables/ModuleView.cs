@@ -25,8 +25,8 @@ public sealed class ModuleView : HtmlView
         Rows = rows.ToList();
     }
 
-    /// <summary>The architecture of a scalar <see cref="Scalar.MLP"/>.</summary>
-    public static ModuleView For(Scalar.MLP mlp)
+    /// <summary>The architecture of a scalar <see cref="Scalar.ValueMLP"/>.</summary>
+    public static ModuleView For(Scalar.ValueMLP mlp)
     {
         ArgumentNullException.ThrowIfNull(mlp);
         return new ModuleView(mlp.ToString(), mlp.Layers.Select(l =>
@@ -56,7 +56,7 @@ public sealed class ModuleView : HtmlView
         return m switch
         {
             NN.Linear l => new ModuleRow(path, kind, $"{l.InFeatures} → {l.OutFeatures}", parameters,
-                l.Activation == NN.ActivationKind.None ? "" : l.Activation.ToString()),
+                l.Activation == Activation.Identity ? "" : l.Activation.ToString()),
             NN.Dropout d => new ModuleRow(path, kind, string.Create(CultureInfo.InvariantCulture, $"p = {d.P}"), parameters, ""),
             NN.BatchNorm1d b => new ModuleRow(path, kind, $"{b.NumFeatures} features", parameters, ""),
             NN.LayerNorm l => new ModuleRow(path, kind, $"{l.NormalizedShape} features", parameters, ""),

@@ -16,7 +16,7 @@ public class DeltaEquationTests
         double[] a = [0.3, 0.5, 0.2];
         var b = new double[3];
         for (int j = 0; j < 3; j++) b[j] = Logit(a[j]) - (w[j, 0] * previous[0] + w[j, 1] * previous[1]); // so that σ(zⱼ) = aⱼ
-        return new DenseLayer(w, b, ActivationFunction.Sigmoid);
+        return new DenseLayer(w, b, Activation.Sigmoid);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public class DeltaEquationTests
         // Hidden layer output, computed by hand, sets up the note-002 output layer on top.
         double[] h = [Sigma(0.15 * 0.05 + 0.20 * 0.10 + 0.35), Sigma(0.25 * 0.05 + 0.30 * 0.10 + 0.35)];
         DenseLayer top = Note002OutputLayer(h);
-        var net = new DenseNetwork(LossFunction.Mse, new DenseLayer(w1, b1, ActivationFunction.Sigmoid), top);
+        var net = new DenseNetwork(LossFunction.Mse, new DenseLayer(w1, b1, Activation.Sigmoid), top);
         double[] y = [0, 1, 0];
         BackpropResult r = net.Backpropagate(x, y);
 
@@ -83,11 +83,11 @@ public class DeltaEquationTests
     {
         double[,] w = { { 1, 2 } };
         double[] b = [3];
-        var layer = new DenseLayer(w, b, ActivationFunction.Linear);
+        var layer = new DenseLayer(w, b, Activation.Identity);
         w[0, 0] = 100;
         b[0] = 100;
         Assert.Equal(1, layer.Weights[0, 0]);
         Assert.Equal(3, layer.Bias[0]);
-        Assert.Equal("Dense(2 → 1, Linear)", layer.ToString());
+        Assert.Equal("Dense(2 → 1, Identity)", layer.ToString());
     }
 }

@@ -8,21 +8,21 @@ public class DenseAutogradAgreementTests
 {
     private const double Tol = 1e-12;
 
-    public static TheoryData<LossFunction, ActivationFunction, ActivationFunction> Configurations()
+    public static TheoryData<LossFunction, Activation, Activation> Configurations()
     {
-        var data = new TheoryData<LossFunction, ActivationFunction, ActivationFunction>();
-        ActivationFunction[] elementwise = [ActivationFunction.Linear, ActivationFunction.Relu, ActivationFunction.Sigmoid, ActivationFunction.Tanh];
+        var data = new TheoryData<LossFunction, Activation, Activation>();
+        Activation[] elementwise = [Activation.Identity, Activation.ReLU, Activation.Sigmoid, Activation.Tanh];
         foreach (var hidden in elementwise)
         {
             foreach (var output in elementwise) data.Add(LossFunction.Mse, hidden, output);
-            data.Add(LossFunction.Mse, hidden, ActivationFunction.Softmax);
-            data.Add(LossFunction.CrossEntropy, hidden, ActivationFunction.Softmax);
+            data.Add(LossFunction.Mse, hidden, Activation.Softmax);
+            data.Add(LossFunction.CrossEntropy, hidden, Activation.Softmax);
         }
         return data;
     }
 
     [Theory, MemberData(nameof(Configurations))]
-    public void SingleSampleMatchesValueAutogradAtDepthsOneToFour(LossFunction loss, ActivationFunction hidden, ActivationFunction output)
+    public void SingleSampleMatchesValueAutogradAtDepthsOneToFour(LossFunction loss, Activation hidden, Activation output)
     {
         var rng = new Rng(HashCode.Combine((int)loss, (int)hidden, (int)output) & 0xFFFF);
         for (int depth = 1; depth <= 4; depth++)
@@ -61,11 +61,11 @@ public class DenseAutogradAgreementTests
     }
 
     [Theory]
-    [InlineData(BatchReduction.Mean, LossFunction.Mse, ActivationFunction.Tanh, ActivationFunction.Sigmoid)]
-    [InlineData(BatchReduction.Sum, LossFunction.Mse, ActivationFunction.Relu, ActivationFunction.Linear)]
-    [InlineData(BatchReduction.Mean, LossFunction.CrossEntropy, ActivationFunction.Sigmoid, ActivationFunction.Softmax)]
-    [InlineData(BatchReduction.Sum, LossFunction.CrossEntropy, ActivationFunction.Tanh, ActivationFunction.Softmax)]
-    public void MiniBatchMatchesValueAutogradAndTheSingleSamplePasses(BatchReduction reduction, LossFunction loss, ActivationFunction hidden, ActivationFunction output)
+    [InlineData(BatchReduction.Mean, LossFunction.Mse, Activation.Tanh, Activation.Sigmoid)]
+    [InlineData(BatchReduction.Sum, LossFunction.Mse, Activation.ReLU, Activation.Identity)]
+    [InlineData(BatchReduction.Mean, LossFunction.CrossEntropy, Activation.Sigmoid, Activation.Softmax)]
+    [InlineData(BatchReduction.Sum, LossFunction.CrossEntropy, Activation.Tanh, Activation.Softmax)]
+    public void MiniBatchMatchesValueAutogradAndTheSingleSamplePasses(BatchReduction reduction, LossFunction loss, Activation hidden, Activation output)
     {
         var rng = new Rng(11 + (int)reduction);
         for (int depth = 1; depth <= 3; depth++)
@@ -119,7 +119,7 @@ public class DenseAutogradAgreementTests
     [Fact]
     public void CrossEntropyOutputDeltaIsSoftmaxMinusOneHot()
     {
-        var net = new DenseNetwork(3, [4, 5], ActivationFunction.Tanh, ActivationFunction.Softmax, LossFunction.CrossEntropy, seed: 3);
+        var net = new DenseNetwork(3, [4], 5, Activation.Tanh, Activation.Softmax, LossFunction.CrossEntropy, seed: 3);
         double[] x = [0.5, -1.0, 2.0];
         BackpropResult r = net.Backpropagate(x, label: 2);
         LayerBackprop top = r.Layers[^1];
@@ -144,8 +144,8 @@ public class DenseAutogradAgreementTests
     [Fact]
     public void SeededNetworkHoldsTheSameNumbersAsTheScalarMlp()
     {
-        var dense = new DenseNetwork(2, [3, 2], ActivationFunction.Relu, ActivationFunction.Linear, seed: 42);
-        var mlp = new Backprop.Scalar.MLP(2, [3, 2], Backprop.Scalar.Activation.Relu, Backprop.Scalar.Activation.Linear, seed: 42);
+        var dense = new DenseNetwork(2, [3], 2, Activation.ReLU, Activation.Identity, seed: 42);
+        var mlp = new Backprop.Scalar.ValueMLP(2, [3], 2, Backprop.Activation.ReLU, Backprop.Activation.Identity, seed: 42);
         for (int l = 0; l < 2; l++)
             for (int j = 0; j < dense.Layers[l].OutputCount; j++)
             {

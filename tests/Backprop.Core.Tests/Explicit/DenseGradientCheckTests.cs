@@ -6,19 +6,19 @@ namespace Backprop.Core.Tests.Explicit;
 /// <summary>Central finite differences (L(θ + ε) − L(θ − ε))/2ε against the δ-equation gradients.</summary>
 public class DenseGradientCheckTests
 {
-    public static TheoryData<LossFunction, ActivationFunction, ActivationFunction> Configurations() => new()
+    public static TheoryData<LossFunction, Activation, Activation> Configurations() => new()
     {
-        { LossFunction.Mse, ActivationFunction.Sigmoid, ActivationFunction.Sigmoid },
-        { LossFunction.Mse, ActivationFunction.Tanh, ActivationFunction.Linear },
-        { LossFunction.Mse, ActivationFunction.Relu, ActivationFunction.Tanh },
-        { LossFunction.Mse, ActivationFunction.Linear, ActivationFunction.Relu },
-        { LossFunction.Mse, ActivationFunction.Sigmoid, ActivationFunction.Softmax },
-        { LossFunction.CrossEntropy, ActivationFunction.Tanh, ActivationFunction.Softmax },
-        { LossFunction.CrossEntropy, ActivationFunction.Relu, ActivationFunction.Softmax },
+        { LossFunction.Mse, Activation.Sigmoid, Activation.Sigmoid },
+        { LossFunction.Mse, Activation.Tanh, Activation.Identity },
+        { LossFunction.Mse, Activation.ReLU, Activation.Tanh },
+        { LossFunction.Mse, Activation.Identity, Activation.ReLU },
+        { LossFunction.Mse, Activation.Sigmoid, Activation.Softmax },
+        { LossFunction.CrossEntropy, Activation.Tanh, Activation.Softmax },
+        { LossFunction.CrossEntropy, Activation.ReLU, Activation.Softmax },
     };
 
     [Theory, MemberData(nameof(Configurations))]
-    public void GradientsMatchFiniteDifferences(LossFunction loss, ActivationFunction hidden, ActivationFunction output)
+    public void GradientsMatchFiniteDifferences(LossFunction loss, Activation hidden, Activation output)
     {
         const double eps = 1e-6;
         var rng = new Rng(100 + (int)loss * 10 + (int)hidden * 3 + (int)output);

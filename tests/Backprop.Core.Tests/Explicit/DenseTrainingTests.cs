@@ -8,7 +8,7 @@ public class DenseTrainingTests
     [Fact]
     public void StepMovesEveryParameterAgainstItsGradient()
     {
-        var net = new DenseNetwork(2, [3, 2], ActivationFunction.Tanh, ActivationFunction.Sigmoid, seed: 1);
+        var net = new DenseNetwork(2, [3], 2, Activation.Tanh, Activation.Sigmoid, seed: 1);
         var before = net.Clone();
         BackpropResult r = net.TrainStep([0.4, -0.2], [1, 0], learningRate: 0.5);
         for (int l = 0; l < 2; l++)
@@ -25,7 +25,7 @@ public class DenseTrainingTests
     public void MiniBatchSgdLearnsXor()
     {
         var data = Datasets.Xor(samples: 80, noise: 0.05, seed: 2);
-        var net = new DenseNetwork(2, [8, 2], ActivationFunction.Tanh, ActivationFunction.Softmax, LossFunction.CrossEntropy, seed: 5);
+        var net = new DenseNetwork(2, [8], 2, Activation.Tanh, Activation.Softmax, LossFunction.CrossEntropy, seed: 5);
         double first = net.Backpropagate(data.Features, data.Labels).Loss;
         var ys = data.Labels.Select(net.OneHot).ToArray();
         for (int epoch = 0; epoch < 300; epoch++) net.TrainStep(data.Features, ys, learningRate: 0.5);
@@ -43,17 +43,17 @@ public class DenseTrainingTests
     [Fact]
     public void BadInputGivesClearErrors()
     {
-        var sigmoid = new DenseLayer(new double[2, 2], [0, 0], ActivationFunction.Sigmoid);
-        var softmax = new DenseLayer(new double[2, 2], [0, 0], ActivationFunction.Softmax);
+        var sigmoid = new DenseLayer(new double[2, 2], [0, 0], Activation.Sigmoid);
+        var softmax = new DenseLayer(new double[2, 2], [0, 0], Activation.Softmax);
         Assert.Contains("softmax is only allowed on the output layer",
             Assert.Throws<ArgumentException>(() => new DenseNetwork(LossFunction.Mse, softmax, sigmoid)).Message);
         Assert.Contains("cross-entropy expects a softmax output",
             Assert.Throws<ArgumentException>(() => new DenseNetwork(LossFunction.CrossEntropy, sigmoid)).Message);
-        var three = new DenseLayer(new double[1, 3], [0], ActivationFunction.Linear);
-        Assert.Contains("layer 2 (Dense(3 → 1, Linear)) expects 3 inputs, but layer 1 (Dense(2 → 2, Sigmoid)) gives 2",
+        var three = new DenseLayer(new double[1, 3], [0], Activation.Identity);
+        Assert.Contains("layer 2 (Dense(3 → 1, Identity)) expects 3 inputs, but layer 1 (Dense(2 → 2, Sigmoid)) gives 2",
             Assert.Throws<ArgumentException>(() => new DenseNetwork(LossFunction.Mse, sigmoid, three)).Message);
         Assert.Contains("expected 2 biases, got 1",
-            Assert.Throws<ArgumentException>(() => new DenseLayer(new double[2, 3], [0], ActivationFunction.Relu)).Message);
+            Assert.Throws<ArgumentException>(() => new DenseLayer(new double[2, 3], [0], Activation.ReLU)).Message);
 
         var net = new DenseNetwork(LossFunction.CrossEntropy, sigmoid, softmax);
         Assert.Contains("expected an input of 2 values, got 3", Assert.Throws<ArgumentException>(() => net.Forward([1, 2, 3])).Message);

@@ -12,13 +12,13 @@ internal static class ExplicitTestHelpers
     }
 
     /// <summary>A seeded random network: widths 1–4 per layer, inputs 1–4.</summary>
-    public static DenseNetwork RandomNetwork(Rng rng, int depth, ActivationFunction hidden, ActivationFunction output, LossFunction loss)
+    public static DenseNetwork RandomNetwork(Rng rng, int depth, Activation hidden, Activation output, LossFunction loss)
     {
         int inputs = 1 + rng.NextInt(4);
         var sizes = new int[depth];
         for (int l = 0; l < depth; l++) sizes[l] = 1 + rng.NextInt(4);
-        if (output == ActivationFunction.Softmax) sizes[^1] = 2 + rng.NextInt(3); // softmax of one output is constant
-        var net = new DenseNetwork(inputs, sizes, hidden, output, loss, seed: rng.NextInt(1_000_000));
+        if (output == Activation.Softmax) sizes[^1] = 2 + rng.NextInt(3); // softmax of one output is constant
+        var net = new DenseNetwork(inputs, sizes[..^1], sizes[^1], hidden, output, loss, seed: rng.NextInt(1_000_000));
         // Scale weights up a little so that activations leave their linear regions.
         foreach (DenseLayer layer in net.Layers)
         {

@@ -24,10 +24,10 @@ public sealed class OnnxExportTests() : TempFolder("bpnn-onnx-")
     private static Module Build(string name, DType dtype) => name switch
     {
         "mlp-relu" => MLP.Create(2, [16, 16], 2, seed: 3, dtype: dtype),
-        "mlp-fused-tanh" => MLP.Create(3, [8, 8], 4, ActivationKind.Tanh, seed: 4, dtype: dtype, fuseActivations: true),
-        "mixed" => new Sequential(new Linear(3, 6, seed: 1, dtype: dtype, activation: ActivationKind.Sigmoid), new LeakyReLU(0.2),
+        "mlp-fused-tanh" => MLP.Create(3, [8, 8], 4, Activation.Tanh, seed: 4, dtype: dtype, fuseActivations: true),
+        "mixed" => new Sequential(new Linear(3, 6, seed: 1, dtype: dtype, activation: Activation.Sigmoid), new LeakyReLU(0.2),
             new Sequential(new Linear(6, 5, seed: 2, dtype: dtype), new Sigmoid(), new Identity()), new Linear(5, 4, bias: false, seed: 3, dtype: dtype),
-            new Tanh(), new Linear(4, 3, seed: 4, dtype: dtype, activation: ActivationKind.ReLU), new LogSoftmax()),
+            new Tanh(), new Linear(4, 3, seed: 4, dtype: dtype, activation: Activation.ReLU), new LogSoftmax()),
         "normalised" => Normalised(dtype),
         _ => new Sequential(new Linear(3, 5, seed: 5, dtype: dtype), new ReLU(), new Linear(5, 4, seed: 6, dtype: dtype), new Softmax(-1)),
     };

@@ -1,4 +1,5 @@
 using System.Text;
+using Backprop.Data;
 using Backprop.IO;
 using Backprop.NN;
 using Backprop.Optim;
@@ -40,7 +41,7 @@ public sealed class ReviewedEdgeCaseTests() : TempFolder("bpnn-edge-")
     [Fact]
     public void Trainer_resumes_from_a_checkpoint_saved_without_a_generator()
     {
-        var data = TensorDataset.FromClassification(Backprop.Data.Datasets.TwoMoons(40, 0.1, seed: 1));
+        var data = TensorDataset.FromClassification(Datasets.TwoMoons(40, 0.1, seed: 1));
         var model = MLP.Create(2, [4], 2, seed: 1);
         var adam = new Adam(model.Parameters(), 0.01);
         var trainer = new Trainer(model, new CrossEntropyLoss(), adam) { BatchSize = 10, Seed = 2 };

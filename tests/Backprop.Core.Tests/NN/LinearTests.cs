@@ -5,12 +5,12 @@ namespace Backprop.Core.Tests.NN;
 public class LinearTests
 {
     [Theory]
-    [InlineData(ActivationKind.None, true)]
-    [InlineData(ActivationKind.None, false)]
-    [InlineData(ActivationKind.ReLU, true)]
-    [InlineData(ActivationKind.Tanh, true)]
-    [InlineData(ActivationKind.Sigmoid, false)]
-    public void Fused_linear_passes_the_float64_gradient_check(ActivationKind activation, bool bias)
+    [InlineData(Activation.Identity, true)]
+    [InlineData(Activation.Identity, false)]
+    [InlineData(Activation.ReLU, true)]
+    [InlineData(Activation.Tanh, true)]
+    [InlineData(Activation.Sigmoid, false)]
+    public void Fused_linear_passes_the_float64_gradient_check(Activation activation, bool bias)
     {
         Tensor x = FiniteDifferences.Param(1, 1.0, 5, 4);
         Tensor w = FiniteDifferences.Param(2, 0.7, 3, 4);
@@ -26,7 +26,7 @@ public class LinearTests
         Tensor b = FiniteDifferences.Param(3, 0.5, 3);
         Tensor x1 = FiniteDifferences.Param(4, 1.0, 4);
         Assert.Equal([3], Functional.Linear(x1, w, b).Shape);
-        FiniteDifferences.Check(t => Functional.Linear(t[0], t[1], t[2], ActivationKind.Tanh), [x1, w, b]);
+        FiniteDifferences.Check(t => Functional.Linear(t[0], t[1], t[2], Activation.Tanh), [x1, w, b]);
         Tensor x3 = FiniteDifferences.Param(5, 1.0, 2, 3, 4);
         Assert.Equal([2, 3, 3], Functional.Linear(x3, w, b).Shape);
         FiniteDifferences.Check(t => Functional.Linear(t[0], t[1], t[2]), [x3, w, b]);
@@ -45,17 +45,17 @@ public class LinearTests
         double[] actual = y.ToArray();
         for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 12);
 
-        Tensor relu = new Linear(layer.Weight, layer.Bias, ActivationKind.ReLU).Forward(x);
+        Tensor relu = new Linear(layer.Weight, layer.Bias, Activation.ReLU).Forward(x);
         Assert.Equal("linear+relu", relu.Op);
         double[] r = relu.ToArray();
         for (int i = 0; i < expected.Length; i++) Assert.Equal(Math.Max(0, expected[i]), r[i], 12);
     }
 
     [Theory]
-    [InlineData(ActivationKind.Tanh)]
-    [InlineData(ActivationKind.Sigmoid)]
-    [InlineData(ActivationKind.ReLU)]
-    public void Wide_fused_linear_passes_the_gradient_check_on_vector_and_tail_lanes(ActivationKind activation)
+    [InlineData(Activation.Tanh)]
+    [InlineData(Activation.Sigmoid)]
+    [InlineData(Activation.ReLU)]
+    public void Wide_fused_linear_passes_the_gradient_check_on_vector_and_tail_lanes(Activation activation)
     {
         // 11 outputs: the bias column sums and the fused activation derivative run over full vectors and a tail.
         Tensor x = FiniteDifferences.Param(4, 1.0, 7, 3);
@@ -84,8 +84,8 @@ public class LinearTests
     [Fact]
     public void Float32_linear_agrees_with_float64()
     {
-        var l64 = new Linear(6, 5, seed: 3, dtype: DType.Float64, activation: ActivationKind.Tanh);
-        var l32 = new Linear(l64.Weight.To(DType.Float32).Detach(), l64.Bias!.To(DType.Float32).Detach(), ActivationKind.Tanh);
+        var l64 = new Linear(6, 5, seed: 3, dtype: DType.Float64, activation: Activation.Tanh);
+        var l32 = new Linear(l64.Weight.To(DType.Float32).Detach(), l64.Bias!.To(DType.Float32).Detach(), Activation.Tanh);
         Tensor x64 = Tensor.Randn([4, 6], 9, DType.Float64);
         Tensor y64 = l64.Forward(x64), y32 = l32.Forward(x64.To(DType.Float32));
         y64.Sum().Backward();

@@ -45,7 +45,7 @@ public class ModuleTests
     {
         Sequential model = MLP.Create(3, [4], 2, seed: 3, dtype: DType.Float64);
         Tensor x = Tensor.Randn([5, 3], 1, DType.Float64);
-        Losses.CrossEntropy(model.Forward(x), [0, 1, 1, 0, 1]).Backward();
+        Functional.CrossEntropy(model.Forward(x), [0, 1, 1, 0, 1]).Backward();
         Tensor g = model.Parameters()[0].Grad!;
         Assert.Contains(g.ToArray(), v => v != 0);
         model.ZeroGrad();
@@ -56,7 +56,7 @@ public class ModuleTests
     [Fact]
     public void ToString_summarises_the_architecture()
     {
-        Sequential model = MLP.Create(2, [8], 3, activation: ActivationKind.Tanh);
+        Sequential model = MLP.Create(2, [8], 3, activation: Activation.Tanh);
         Assert.Equal(
             "Sequential(\n  (0): Linear(in_features=2, out_features=8, bias=True)\n  (1): Tanh()\n  (2): Linear(in_features=8, out_features=3, bias=True)\n)",
             model.ToString());
@@ -66,8 +66,8 @@ public class ModuleTests
     [Fact]
     public void MLP_forward_equals_the_hand_written_composition_and_fused_MLP_agrees()
     {
-        Sequential model = MLP.Create(3, [5, 4], 2, activation: ActivationKind.Sigmoid, seed: 4, dtype: DType.Float64);
-        Sequential fused = MLP.Create(3, [5, 4], 2, activation: ActivationKind.Sigmoid, seed: 4, dtype: DType.Float64, fuseActivations: true);
+        Sequential model = MLP.Create(3, [5, 4], 2, activation: Activation.Sigmoid, seed: 4, dtype: DType.Float64);
+        Sequential fused = MLP.Create(3, [5, 4], 2, activation: Activation.Sigmoid, seed: 4, dtype: DType.Float64, fuseActivations: true);
         Assert.Equal(3, fused.Count);
         Assert.Equal(["0.Weight", "0.Bias", "1.Weight", "1.Bias", "2.Weight", "2.Bias"], fused.NamedParameters().Select(p => p.Name));
         Tensor x = Tensor.Randn([6, 3], 2, DType.Float64);
@@ -84,8 +84,8 @@ public class ModuleTests
             Assert.Equal(m[i], a[i], 12);
             Assert.Equal(m[i], b[i], 12);
         }
-        Losses.MSE(ours, manual.Detach()).Backward();
-        Losses.MSE(oursFused, manual.Detach() + 0.0).Backward();
+        Functional.MSE(ours, manual.Detach()).Backward();
+        Functional.MSE(oursFused, manual.Detach() + 0.0).Backward();
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Backprop.Data;
 using Backprop.IO;
 using Backprop.NN;
 using Backprop.Training;
@@ -124,7 +125,7 @@ public sealed class NormalizationAndDropoutTests() : TempFolder("bp-buffers-")
     [Fact]
     public void Trainer_trains_in_training_mode_and_evaluates_in_evaluation_mode()
     {
-        var data = TensorDataset.FromClassification(Backprop.Data.Datasets.TwoMoons(200, 0.1, seed: 1));
+        var data = TensorDataset.FromClassification(Datasets.TwoMoons(200, 0.1, seed: 1));
         var bn = new BatchNorm1d(16);
         var model = new Sequential(new Linear(2, 16, seed: 1), bn, new ReLU(), new Dropout(0.1, seed: 2), new Linear(16, 2, seed: 3));
         var trainer = new Trainer(model, new CrossEntropyLoss(), new Backprop.Optim.Adam(model.Parameters(), learningRate: 0.02)) { BatchSize = 32, Seed = 4 };

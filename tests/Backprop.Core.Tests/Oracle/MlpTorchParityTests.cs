@@ -107,14 +107,14 @@ public class MlpTorchParityTests
     /// <summary>Our run: per-step losses, first gradients and final parameters (in PyTorch's order w₁, b₁, w₂, …).</summary>
     private static (double[] Losses, double[][] FirstGrads, double[][] Params) Train(Case c, DType dtype)
     {
-        var act = Enum.Parse<ActivationKind>(c.Activation switch { "relu" => "ReLU", "tanh" => "Tanh", _ => "Sigmoid" });
+        var act = Enum.Parse<Activation>(c.Activation switch { "relu" => "ReLU", "tanh" => "Tanh", _ => "Sigmoid" });
         var modules = new List<Module>();
         for (int l = 0; l < 3; l++)
         {
             Tensor w = Tensor.FromArray(c.Weights[l], Widths[l + 1], Widths[l]).To(dtype);
             Tensor b = Tensor.FromArray(c.Biases[l]).To(dtype);
             bool hidden = l < 2;
-            modules.Add(new Linear(w, b, hidden && c.Fused ? act : ActivationKind.None));
+            modules.Add(new Linear(w, b, hidden && c.Fused ? act : Activation.Identity));
             if (hidden && !c.Fused) modules.Add(MLP.CreateActivation(act)!);
         }
         var model = new Sequential([.. modules]);

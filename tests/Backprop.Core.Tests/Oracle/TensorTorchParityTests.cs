@@ -282,30 +282,30 @@ public class TensorTorchParityTests
             string r = reduction.ToString().ToLowerInvariant();
             foreach (double smoothing in new[] { 0.0, 0.1, 0.35 })
             {
-                yield return C("cross_entropy_probs", [In(5, 4), Pos(5, 4)], t => Losses.CrossEntropy(t[0], t[1], smoothing, reduction),
+                yield return C("cross_entropy_probs", [In(5, 4), Pos(5, 4)], t => Functional.CrossEntropy(t[0], t[1], smoothing, reduction),
                     new JsonObject { ["smoothing"] = smoothing, ["reduction"] = r });
-                yield return C("cross_entropy_probs", [Huge(5, 4), Pos(5, 4)], t => Losses.CrossEntropy(t[0], t[1], smoothing, reduction),
+                yield return C("cross_entropy_probs", [Huge(5, 4), Pos(5, 4)], t => Functional.CrossEntropy(t[0], t[1], smoothing, reduction),
                     new JsonObject { ["smoothing"] = smoothing, ["reduction"] = r });
-                yield return C("cross_entropy_labels", [In(5, 4)], t => Losses.CrossEntropy(t[0], labels, smoothing, reduction),
+                yield return C("cross_entropy_labels", [In(5, 4)], t => Functional.CrossEntropy(t[0], labels, smoothing, reduction),
                     new JsonObject { ["labels"] = Labels(), ["smoothing"] = smoothing, ["reduction"] = r });
             }
             yield return C("cross_entropy_probs", [In(5, 4), Pos(5, 4)], t => new CrossEntropyLoss(0.2, reduction).Forward(t[0], t[1]),
                 new JsonObject { ["smoothing"] = 0.2, ["reduction"] = r }, "CrossEntropyLoss");
-            yield return C("nll_loss", [In(5, 4)], t => Losses.NLLLoss(t[0], labels, reduction), new JsonObject { ["labels"] = Labels(), ["reduction"] = r });
+            yield return C("nll_loss", [In(5, 4)], t => Functional.NLLLoss(t[0], labels, reduction), new JsonObject { ["labels"] = Labels(), ["reduction"] = r });
             yield return C("nll_loss", [In(5, 4)], t => new NLLLoss(reduction).Forward(t[0].LogSoftmax(1), labels),
                 new JsonObject { ["labels"] = Labels(), ["reduction"] = r, ["logSoftmax"] = true }, "NLLLoss of LogSoftmax");
             foreach (int[] shape in new[] { new[] { 3, 4 }, [7], [2, 3, 2] })
             {
-                yield return C("l1_loss", [In(shape), In(shape)], t => Losses.L1Loss(t[0], t[1], reduction), new JsonObject { ["reduction"] = r });
+                yield return C("l1_loss", [In(shape), In(shape)], t => Functional.L1Loss(t[0], t[1], reduction), new JsonObject { ["reduction"] = r });
                 foreach (double delta in new[] { 1.0, 0.5, 2.5 })
-                    yield return C("huber_loss", [In(shape), In(shape)], t => Losses.HuberLoss(t[0], t[1], delta, reduction),
+                    yield return C("huber_loss", [In(shape), In(shape)], t => Functional.HuberLoss(t[0], t[1], delta, reduction),
                         new JsonObject { ["reduction"] = r, ["delta"] = delta });
             }
             yield return C("l1_loss", [In(3, 4), In(3, 4)], t => new L1Loss(reduction).Forward(t[0], t[1]), new JsonObject { ["reduction"] = r }, "L1Loss");
             yield return C("huber_loss", [In(3, 4), In(3, 4)], t => new HuberLoss(0.5, reduction).Forward(t[0], t[1]),
                 new JsonObject { ["reduction"] = r, ["delta"] = 0.5 }, "HuberLoss");
         }
-        yield return C("l1_loss", [Ties(4, 5), Ties(4, 5)], t => Losses.L1Loss(t[0], t[1]), new JsonObject()); // ŷ = y: gradient 0
+        yield return C("l1_loss", [Ties(4, 5), Ties(4, 5)], t => Functional.L1Loss(t[0], t[1]), new JsonObject()); // ŷ = y: gradient 0
     }
 
     private static double Draw(Rng rng, Domain domain, int i) => domain switch

@@ -158,7 +158,7 @@ public class GraphLayoutTests
     [Fact]
     public void Backward_with_anomaly_detection_gives_the_same_gradients_when_everything_is_finite()
     {
-        var mlp = new MLP(2, [4, 1], Activation.Tanh, seed: 11);
+        var mlp = new ValueMLP(2, [4], 1, Activation.Tanh, seed: 11);
         Value Loss() => ScalarLosses.MSE(mlp.Forward(0.4, -0.9), [0.25]) + ScalarLosses.L2(mlp.Parameters(), 1e-3);
         mlp.ZeroGrad();
         Loss().Backward();
@@ -189,7 +189,7 @@ public class GraphLayoutTests
     [Fact]
     public void Network_inputs_are_labelled_x0_x1_and_so_on_past_the_cached_labels()
     {
-        var mlp = new MLP(20, [1], seed: 2);
+        var mlp = new ValueMLP(20, [], 1, seed: 2);
         var x = new double[20];
         Value y = mlp.Predict(x);
         var labels = new HashSet<string?>();

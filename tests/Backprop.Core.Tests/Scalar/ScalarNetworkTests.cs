@@ -9,7 +9,7 @@ public class ScalarNetworkTests
     [Fact]
     public void Neuron_computes_activation_of_weighted_sum_plus_bias()
     {
-        var n = new Neuron(3, Activation.Relu, new Rng(1), "n");
+        var n = new Neuron(3, Activation.ReLU, new Rng(1), "n");
         n.Weights[0].Data = 0.5; n.Weights[1].Data = -1; n.Weights[2].Data = 2; n.Bias.Data = 0.25;
         Value[] x = [new(1), new(2), new(0.5)];
         Assert.Equal(0.5 - 2 + 1 + 0.25, n.Preactivation(x).Data, 15);
@@ -21,9 +21,9 @@ public class ScalarNetworkTests
     [Fact]
     public void Same_seed_same_weights_different_seed_different_weights()
     {
-        var a = new MLP(2, [16, 16, 1], seed: 42);
-        var b = new MLP(2, [16, 16, 1], seed: 42);
-        var c = new MLP(2, [16, 16, 1], seed: 43);
+        var a = new ValueMLP(2, [16, 16], 1, seed: 42);
+        var b = new ValueMLP(2, [16, 16], 1, seed: 42);
+        var c = new ValueMLP(2, [16, 16], 1, seed: 43);
         Assert.Equal(a.Parameters().Select(p => p.Data), b.Parameters().Select(p => p.Data));
         Assert.NotEqual(a.Parameters().Select(p => p.Data), c.Parameters().Select(p => p.Data));
         Assert.All(a.Layers[0].Parameters(), p => Assert.InRange(p.Data, -1 / Math.Sqrt(2), 1 / Math.Sqrt(2)));
@@ -32,32 +32,32 @@ public class ScalarNetworkTests
     [Fact]
     public void Mlp_shapes_and_parameter_count()
     {
-        var mlp = new MLP(2, [16, 16, 1]);
+        var mlp = new ValueMLP(2, [16, 16], 1);
         Assert.Equal(2 * 16 + 16 + 16 * 16 + 16 + 16 + 1, mlp.ParameterCount); // 337
-        Assert.Equal("MLP(2 → 16 → 16 → 1; 337 parameters)", mlp.ToString());
+        Assert.Equal("ValueMLP(2 → 16 → 16 → 1; 337 parameters)", mlp.ToString());
         Assert.Single(mlp.Forward(0.5, -0.2));
-        Assert.Equal(Activation.Linear, mlp.Layers[^1].Neurons[0].Activation);
-        Assert.Equal(Activation.Relu, mlp.Layers[0].Neurons[0].Activation);
+        Assert.Equal(Activation.Identity, mlp.Layers[^1].Neurons[0].Activation);
+        Assert.Equal(Activation.ReLU, mlp.Layers[0].Neurons[0].Activation);
     }
 
     [Fact]
     public void Wrong_input_count_is_a_clear_error()
     {
-        var mlp = new MLP(3, [4, 2]);
+        var mlp = new ValueMLP(3, [4], 2);
         var e = Assert.Throws<ArgumentException>(() => mlp.Forward(1.0, 2.0));
         Assert.Contains("expected 3", e.Message);
         Assert.Throws<InvalidOperationException>(() => mlp.Predict(1, 2, 3));
-        Assert.Throws<ArgumentException>(() => new MLP(2, []));
+        Assert.Throws<ArgumentException>(() => new ValueMLP(2, [4], 0));
     }
 
     [Theory]
-    [InlineData(Activation.Relu)]
+    [InlineData(Activation.ReLU)]
     [InlineData(Activation.Tanh)]
     [InlineData(Activation.Sigmoid)]
-    [InlineData(Activation.Linear)]
+    [InlineData(Activation.Identity)]
     public void Mlp_gradients_match_finite_differences(Activation hidden)
     {
-        var mlp = new MLP(3, [4, 3, 2], hidden, Activation.Tanh, seed: 7);
+        var mlp = new ValueMLP(3, [4, 3], 2, hidden, Activation.Tanh, seed: 7);
         double[][] xs = [[0.5, -1.0, 0.25], [-0.3, 0.8, 1.2]];
         double[][] ys = [[0.1, -0.4], [0.7, 0.2]];
         Value Loss()
@@ -73,7 +73,7 @@ public class ScalarNetworkTests
     [Fact]
     public void Step_moves_each_parameter_against_its_gradient()
     {
-        var mlp = new MLP(2, [3, 1], seed: 3);
+        var mlp = new ValueMLP(2, [3], 1, seed: 3);
         Value loss = mlp.Predict(1, -1).Pow(2);
         mlp.ZeroGrad();
         loss.Backward();
@@ -100,7 +100,7 @@ public class ScalarNetworkTests
     public void A_2_16_16_1_mlp_learns_two_moons()
     {
         var data = Datasets.TwoMoons(100, 0.1, seed: 1);
-        var model = new MLP(2, [16, 16, 1], seed: 1337);
+        var model = new ValueMLP(2, [16, 16], 1, seed: 1337);
         double[] signs = data.Labels.Select(y => y == 1 ? 1.0 : -1.0).ToArray();
         double firstLoss = double.NaN, lastLoss = double.NaN;
         for (int step = 0; step < 100; step++)

@@ -17,7 +17,7 @@ public class FashionMnistTrainingTests(ITestOutputHelper output)
         var (trainImages, testImages) = FashionMnist.Load();
         TensorDataset train = TensorDataset.FromImages(trainImages), test = TensorDataset.FromImages(testImages);
 
-        Sequential model = MLP.Create(784, [256, 128], 10, ActivationKind.ReLU, seed: 1, fuseActivations: true);
+        Sequential model = MLP.Create(784, [256, 128], 10, Activation.ReLU, seed: 1, fuseActivations: true);
         var trainer = new Trainer(model, new CrossEntropyLoss(), new Adam(model.Parameters(), learningRate: 1e-3))
         {
             BatchSize = 64,

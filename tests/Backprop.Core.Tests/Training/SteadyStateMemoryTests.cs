@@ -32,7 +32,7 @@ public sealed class SteadyStateMemoryTests(ITestOutputHelper output)
     [InlineData(false)]
     public void Training_the_batch_256_mlp_for_100_steps_does_not_grow_the_managed_heap(bool fuseActivations)
     {
-        var model = MLP.Create(784, [256, 128], 10, ActivationKind.ReLU, seed: 42, fuseActivations: fuseActivations);
+        var model = MLP.Create(784, [256, 128], 10, Activation.ReLU, seed: 42, fuseActivations: fuseActivations);
         var sgd = new SGD(model.Parameters(), 0.01);
         var rng = new Rng(43);
         var inputs = new float[Batch * 784];
@@ -43,7 +43,7 @@ public sealed class SteadyStateMemoryTests(ITestOutputHelper output)
 
         float Step()
         {
-            Tensor loss = Losses.CrossEntropy(model.Forward(x), labels);
+            Tensor loss = Functional.CrossEntropy(model.Forward(x), labels);
             sgd.ZeroGrad();
             loss.Backward();
             sgd.Step();

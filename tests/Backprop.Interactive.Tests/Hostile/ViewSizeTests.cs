@@ -143,7 +143,7 @@ public class ViewSizeTests
     [Fact]
     public void A_layer_delta_table_of_a_deep_network_shows_the_layers_nearest_the_loss()
     {
-        var net = new DenseNetwork(2, Enumerable.Repeat(3, 120).ToArray());
+        var net = new DenseNetwork(2, Enumerable.Repeat(3, 119).ToArray(), 3);
         string html = Html(net.Backpropagate([0.5, -0.5], [1.0, 0, 0]).DeltaTable());
         Assert.Contains("Showing 50 of 120 layers (those nearest the loss).", html);
         Assert.True(html.Length < 1_000_000, $"{html.Length:N0} characters");

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Reflection;
 
-namespace Backprop.Notebook;
+namespace Backprop.Formatting;
 
 /// <summary>
 /// The formatter source named by <see cref="TypeFormatterSourceAttribute"/>. The HTML views live in the

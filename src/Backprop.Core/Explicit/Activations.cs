@@ -1,54 +1,38 @@
 namespace Backprop.Explicit;
 
-/// <summary>The activation f of a dense layer, aˡ = f(zˡ).</summary>
-public enum ActivationFunction
-{
-    /// <summary>f(z) = z; f′(z) = 1.</summary>
-    Linear,
-    /// <summary>f(z) = max(0, z); f′(z) = 1 for z &gt; 0, else 0 (0 at z = 0, as PyTorch and <see cref="Value.Relu()"/>).</summary>
-    Relu,
-    /// <summary>f(z) = σ(z) = 1/(1 + e⁻ᶻ); f′(z) = σ(z)(1 − σ(z)).</summary>
-    Sigmoid,
-    /// <summary>f(z) = tanh z; f′(z) = 1 − tanh²z.</summary>
-    Tanh,
-    /// <summary>aⱼ = e^zⱼ / Σₖ e^zₖ, output layer only. Not elementwise: its Jacobian is
-    /// ∂aⱼ/∂zₖ = aⱼ(1[j=k] − aₖ).</summary>
-    Softmax,
-}
-
 /// <summary>Each activation's forward value and local derivative, declared in one place.</summary>
 internal static class Activations
 {
     /// <summary>a = f(z).</summary>
-    public static void Apply(ActivationFunction f, ReadOnlySpan<double> z, Span<double> a)
+    public static void Apply(Activation f, ReadOnlySpan<double> z, Span<double> a)
     {
         switch (f)
         {
-            case ActivationFunction.Linear: z.CopyTo(a); break;
-            case ActivationFunction.Relu: for (int j = 0; j < z.Length; j++) a[j] = z[j] > 0 ? z[j] : 0.0; break;
-            case ActivationFunction.Sigmoid: for (int j = 0; j < z.Length; j++) a[j] = Sigmoid(z[j]); break;
-            case ActivationFunction.Tanh: for (int j = 0; j < z.Length; j++) a[j] = Math.Tanh(z[j]); break;
-            case ActivationFunction.Softmax: Softmax(z, a); break;
+            case Activation.Identity: z.CopyTo(a); break;
+            case Activation.ReLU: for (int j = 0; j < z.Length; j++) a[j] = z[j] > 0 ? z[j] : 0.0; break;
+            case Activation.Sigmoid: for (int j = 0; j < z.Length; j++) a[j] = Sigmoid(z[j]); break;
+            case Activation.Tanh: for (int j = 0; j < z.Length; j++) a[j] = Math.Tanh(z[j]); break;
+            case Activation.Softmax: Softmax(z, a); break;
             default: throw Unknown(f);
         }
     }
 
     /// <summary>f′(zⱼ) for an elementwise f, from zⱼ and aⱼ = f(zⱼ) (whichever is cheaper).</summary>
-    public static double Derivative(ActivationFunction f, double z, double a) => f switch
+    public static double Derivative(Activation f, double z, double a) => f switch
     {
-        ActivationFunction.Linear => 1.0,
-        ActivationFunction.Relu => z > 0 ? 1.0 : 0.0,
-        ActivationFunction.Sigmoid => a * (1.0 - a), // σ′(z) = σ(z)(1 − σ(z))
-        ActivationFunction.Tanh => 1.0 - a * a,      // tanh′(z) = 1 − tanh²z
-        ActivationFunction.Softmax => throw new InvalidOperationException(
+        Activation.Identity => 1.0,
+        Activation.ReLU => z > 0 ? 1.0 : 0.0,
+        Activation.Sigmoid => a * (1.0 - a), // σ′(z) = σ(z)(1 − σ(z))
+        Activation.Tanh => 1.0 - a * a,      // tanh′(z) = 1 − tanh²z
+        Activation.Softmax => throw new InvalidOperationException(
             "Softmax is not elementwise: use the Jacobian-vector product (BackThroughSoftmax), not f′(zⱼ)."),
         _ => throw Unknown(f),
     };
 
     /// <summary>δ = ∂L/∂z from g = ∂L/∂a through f: g ⊙ f′(z) when f is elementwise, Jᵀg for softmax.</summary>
-    public static void Back(ActivationFunction f, ReadOnlySpan<double> z, ReadOnlySpan<double> a, ReadOnlySpan<double> g, Span<double> delta)
+    public static void Back(Activation f, ReadOnlySpan<double> z, ReadOnlySpan<double> a, ReadOnlySpan<double> g, Span<double> delta)
     {
-        if (f == ActivationFunction.Softmax)
+        if (f == Activation.Softmax)
         {
             // δⱼ = Σₖ gₖ ∂aₖ/∂zⱼ = Σₖ gₖ aₖ(1[k=j] − aⱼ) = aⱼ(gⱼ − Σₖ aₖgₖ).
             double ag = 0;
@@ -87,6 +71,6 @@ internal static class Activations
         return max + Math.Log(sum);
     }
 
-    private static ArgumentOutOfRangeException Unknown(ActivationFunction f) =>
-        new(nameof(f), f, "Unknown activation; expected Linear, Relu, Sigmoid, Tanh or Softmax.");
+    private static ArgumentOutOfRangeException Unknown(Activation f) =>
+        new(nameof(f), f, "Unknown activation; expected Identity, ReLU, Sigmoid, Tanh or Softmax.");
 }

@@ -7,7 +7,7 @@ namespace Backprop.NN;
 // the reduction plumbing: the terms are computed per element (or per sample), then reduced; in the backward step
 // term i receives weight w_i = ∂L/∂term_i: the upstream gradient itself for None, its only element (× 1/count
 // for Mean) otherwise.
-public static partial class Losses
+public static partial class Functional
 {
     /// <summary>
     /// Softmax cross-entropy of logits z [N, C] against class probabilities q [N, C] (PyTorch's <c>cross_entropy</c>

@@ -1,6 +1,4 @@
-using Backprop.Data;
-
-namespace Backprop.Training;
+namespace Backprop.Data;
 
 /// <summary>
 /// Samples held as tensors: features X [N, F…] plus either integer class labels (N) or float targets [N, …].

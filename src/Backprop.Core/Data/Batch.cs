@@ -1,4 +1,4 @@
-namespace Backprop.Training;
+namespace Backprop.Data;
 
 /// <summary>A mini-batch: rows of a <see cref="TensorDataset"/> gathered with <see cref="Tensor.IndexSelect"/>.</summary>
 /// <param name="Features">X: [B, F…] (a leaf; needs no gradient).</param>

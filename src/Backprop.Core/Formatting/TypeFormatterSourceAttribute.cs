@@ -1,4 +1,4 @@
-namespace Backprop.Notebook;
+namespace Backprop.Formatting;
 
 /// <summary>
 /// Tells .NET Interactive how to display a type, with no dependency on it: the notebook kernel looks for

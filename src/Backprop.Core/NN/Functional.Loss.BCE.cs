@@ -4,7 +4,7 @@ using System.Numerics.Tensors;
 
 namespace Backprop.NN;
 
-public static partial class Losses
+public static partial class Functional
 {
     /// <summary>
     /// Binary cross-entropy on logits x with targets y ∈ [0, 1] (same shape), averaged over all n elements:

@@ -4,7 +4,7 @@ using System.Numerics.Tensors;
 
 namespace Backprop.NN;
 
-public static partial class Losses
+public static partial class Functional
 {
     /// <summary>
     /// Softmax cross-entropy (log-softmax + negative log-likelihood fused), averaged over the N samples:

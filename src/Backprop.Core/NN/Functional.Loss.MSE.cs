@@ -4,7 +4,7 @@ using System.Numerics.Tensors;
 
 namespace Backprop.NN;
 
-public static partial class Losses
+public static partial class Functional
 {
     /// <summary>
     /// Squared error between predictions ŷ and targets y (same shape):

@@ -1,34 +1,37 @@
 namespace Backprop.Scalar;
 
 /// <summary>
-/// A multi-layer perceptron of scalar <see cref="Value"/>s (note 003): output = Lₖ(…L₂(L₁(x))).
+/// A multi-layer perceptron of scalar <see cref="Value"/>s (note 003): output = Lₖ(…L₂(L₁(x))), every weight a
+/// node of the graph. Its sizes are given as <see cref="NN.MLP.Create"/> takes them (inputs, hidden sizes, outputs).
 /// Seeded: the same arguments give the same weights on every machine.
 /// </summary>
-[Notebook.TypeFormatterSource(typeof(Notebook.NotebookFormatterSource))]
-public sealed class MLP : ScalarModule
+[Formatting.TypeFormatterSource(typeof(Formatting.NotebookFormatterSource))]
+public sealed class ValueMLP : ScalarModule
 {
     private readonly Value[] _parameters;
 
-    /// <summary>Creates an MLP, e.g. <c>new MLP(2, [16, 16, 1])</c> for a 2-16-16-1 network.</summary>
+    /// <summary>Creates an MLP inputs → hiddenSizes… → outputs, e.g. <c>new ValueMLP(2, [16, 16], 1)</c> for a
+    /// 2-16-16-1 network.</summary>
     /// <param name="inputs">Number of inputs.</param>
-    /// <param name="layerSizes">Neurons per layer, the last being the number of outputs.</param>
-    /// <param name="hidden">Activation of the hidden layers.</param>
-    /// <param name="output">Activation of the output layer.</param>
+    /// <param name="hiddenSizes">Neurons of each hidden layer (may be empty: a single layer).</param>
+    /// <param name="outputs">Number of outputs (neurons of the last layer).</param>
+    /// <param name="activation">Activation of the hidden layers.</param>
+    /// <param name="outputActivation">Activation of the output layer.</param>
     /// <param name="seed">Seed of the initial weights.</param>
-    public MLP(int inputs, IReadOnlyList<int> layerSizes, Activation hidden = Activation.Relu,
-        Activation output = Activation.Linear, int seed = 0)
+    public ValueMLP(int inputs, IReadOnlyList<int> hiddenSizes, int outputs, Activation activation = Activation.ReLU,
+        Activation outputActivation = Activation.Identity, int seed = 0)
     {
-        ArgumentNullException.ThrowIfNull(layerSizes);
-        if (layerSizes.Count == 0) throw new ArgumentException("MLP: expected at least one layer size.", nameof(layerSizes));
-        if (inputs <= 0) throw new ArgumentException($"MLP: expected at least one input, got {inputs}.", nameof(inputs));
+        ArgumentNullException.ThrowIfNull(hiddenSizes);
+        if (inputs <= 0) throw new ArgumentException($"ValueMLP: expected at least one input, got {inputs}.", nameof(inputs));
         var rng = new Rng(seed);
-        Layers = new Layer[layerSizes.Count];
+        Layers = new Layer[hiddenSizes.Count + 1];
         int fanIn = inputs;
-        for (int l = 0; l < layerSizes.Count; l++)
+        for (int l = 0; l < Layers.Length; l++)
         {
-            Activation act = l == layerSizes.Count - 1 ? output : hidden;
-            Layers[l] = new Layer(fanIn, layerSizes[l], act, rng, $"L{l + 1}");
-            fanIn = layerSizes[l];
+            bool last = l == Layers.Length - 1;
+            int width = last ? outputs : hiddenSizes[l];
+            Layers[l] = new Layer(fanIn, width, last ? outputActivation : activation, rng, $"L{l + 1}");
+            fanIn = width;
         }
         _parameters = Layers.SelectMany(layer => layer.Parameters()).ToArray();
     }
@@ -46,7 +49,7 @@ public sealed class MLP : ScalarModule
     public Value[] Forward(IReadOnlyList<Value> x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        CheckInputCount("MLP", InputCount, x.Count);
+        CheckInputCount("ValueMLP", InputCount, x.Count);
         IReadOnlyList<Value> a = x;
         foreach (Layer layer in Layers) a = layer.Forward(a);
         return (Value[])a;
@@ -70,14 +73,14 @@ public sealed class MLP : ScalarModule
     public Value Predict(params double[] x)
     {
         if (OutputCount != 1)
-            throw new InvalidOperationException($"MLP.Predict: expected a network with one output, this one has {OutputCount}; use Forward.");
+            throw new InvalidOperationException($"ValueMLP.Predict: expected a network with one output, this one has {OutputCount}; use Forward.");
         return Forward(x)[0];
     }
 
     /// <inheritdoc/>
     public override IReadOnlyList<Value> Parameters() => _parameters;
 
-    /// <summary>e.g. "MLP(2 → 16 → 16 → 1; 337 parameters)".</summary>
+    /// <summary>e.g. "ValueMLP(2 → 16 → 16 → 1; 337 parameters)".</summary>
     public override string ToString() =>
-        $"MLP({InputCount} → {string.Join(" → ", Layers.Select(l => l.OutputCount))}; {_parameters.Length} parameters)";
+        $"ValueMLP({InputCount} → {string.Join(" → ", Layers.Select(l => l.OutputCount))}; {_parameters.Length} parameters)";
 }

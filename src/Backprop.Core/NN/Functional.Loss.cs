@@ -1,13 +1,12 @@
 namespace Backprop.NN;
 
-/// <summary>
-/// Loss functions as fused graph nodes: each returns a rank-0 tensor (shape []) recorded as ONE operation
-/// whose backward step writes the gradient directly (no chain of elementwise nodes), computed stably.
-/// Module-style wrappers: <see cref="MSELoss"/>, <see cref="BCEWithLogitsLoss"/>, <see cref="CrossEntropyLoss"/>.
-/// </summary>
-/// <remarks>Reductions: <see cref="MSE"/> is the mean (PyTorch's MSELoss) or, with <c>half: true</c>, the notes'
-/// ½·Σ(ŷ − y)² — a SUM over all elements, not a mean; the other two are means over the elements / samples.</remarks>
-public static partial class Losses
+// The loss functions, beside Linear as in PyTorch's torch.nn.functional: fused graph nodes, each returning a
+// rank-0 tensor (shape []) recorded as ONE operation whose backward step writes the gradient directly (no chain of
+// elementwise nodes), computed stably. Module-style wrappers: MSELoss, BCEWithLogitsLoss, CrossEntropyLoss, ….
+// Reductions: MSE is the mean (PyTorch's MSELoss) or, with half: true, the notes' ½·Σ(ŷ − y)² — a SUM over all
+// elements, not a mean; BinaryCrossEntropyWithLogits and CrossEntropy(logits, labels) are means over the elements /
+// samples; the rest take a Reduction.
+public static partial class Functional
 {
     private static void CheckSameShape(string op, Tensor prediction, Tensor target, string what)
     {
