@@ -54,6 +54,17 @@ public class ModuleTests
     }
 
     [Fact]
+    public void Softmax_is_a_module_between_layers_and_cannot_be_fused_into_Linear()
+    {
+        Sequential model = MLP.Create(2, [4], 3, Activation.Softmax);
+        Assert.IsType<Softmax>(model[1]);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => MLP.Create(2, [4], 3, Activation.Softmax, fuseActivations: true));
+        Assert.Contains("Linear: cannot fuse the activation Softmax", e.Message);
+        var x = Tensor.Ones(1, 2);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Functional.Linear(x, Tensor.Ones(3, 2), activation: Activation.Softmax));
+    }
+
+    [Fact]
     public void ToString_summarises_the_architecture()
     {
         Sequential model = MLP.Create(2, [8], 3, activation: Activation.Tanh);

@@ -19,6 +19,26 @@ public class ScalarNetworkTests
     }
 
     [Fact]
+    public void A_neuron_refuses_softmax_which_needs_the_whole_layer()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new Neuron(2, Activation.Softmax, new Rng(1)));
+        Assert.Contains("Neuron: expected an elementwise activation", e.Message);
+        Assert.Throws<ArgumentException>(() => Activation.Softmax.Apply(new Value(1.0)));
+        Assert.Equal(2.0, Activation.Identity.Apply(new Value(2.0)).Data);
+    }
+
+    [Fact]
+    public void Sizes_are_inputs_hidden_sizes_outputs_and_no_hidden_layer_is_one_layer()
+    {
+        var mlp = new ValueMLP(3, [5, 4], 2);
+        Assert.Equal([3, 5, 4], mlp.Layers.Select(l => l.InputCount));
+        Assert.Equal([5, 4, 2], mlp.Layers.Select(l => l.OutputCount));
+        var single = new ValueMLP(3, [], 2, outputActivation: Activation.Sigmoid);
+        Assert.Equal("ValueMLP(3 → 2; 8 parameters)", single.ToString());
+        Assert.Equal(Activation.Sigmoid, single.Layers[0].Neurons[0].Activation);
+    }
+
+    [Fact]
     public void Same_seed_same_weights_different_seed_different_weights()
     {
         var a = new ValueMLP(2, [16, 16], 1, seed: 42);
