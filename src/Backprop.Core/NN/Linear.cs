@@ -14,7 +14,7 @@ public sealed class Linear : Module
     /// <param name="init">How the weight is initialised (PyTorch's default unless told).</param>
     /// <param name="seed">Seed of the initial weights.</param>
     /// <param name="dtype">Element type of the parameters.</param>
-    /// <param name="activation">An activation fused into the layer's node (default none).</param>
+    /// <param name="activation">An activation fused into the layer's node (default Identity: none).</param>
     public Linear(int inFeatures, int outFeatures, bool bias = true, InitScheme init = InitScheme.PyTorchDefault,
         int seed = 0, DType dtype = DType.Float32, Activation activation = Activation.Identity)
         : this(inFeatures, outFeatures, new Rng(seed), bias, init, dtype, activation)
@@ -29,11 +29,12 @@ public sealed class Linear : Module
     /// <param name="bias">Whether the layer has a bias.</param>
     /// <param name="init">How the weight is initialised.</param>
     /// <param name="dtype">Element type of the parameters.</param>
-    /// <param name="activation">An activation fused into the layer's node (default none).</param>
+    /// <param name="activation">An activation fused into the layer's node (default Identity: none).</param>
     public Linear(int inFeatures, int outFeatures, Rng rng, bool bias = true, InitScheme init = InitScheme.PyTorchDefault,
         DType dtype = DType.Float32, Activation activation = Activation.Identity)
     {
         ArgumentNullException.ThrowIfNull(rng);
+        Functional.CheckFusable("Linear", activation);
         if (inFeatures <= 0 || outFeatures <= 0)
             throw new ArgumentException($"Linear: expected in_features > 0 and out_features > 0, got {inFeatures} and {outFeatures}.");
         Weight = RegisterParameter("Weight", Tensor.Zeros([outFeatures, inFeatures], dtype));
@@ -47,7 +48,6 @@ public sealed class Linear : Module
                 Init.Uniform(Bias, -bound, bound, rng);
             }
         }
-        Functional.CheckFusable("Linear", activation);
         Activation = activation;
     }
 
@@ -59,6 +59,7 @@ public sealed class Linear : Module
     public Linear(Tensor weight, Tensor? bias = null, Activation activation = Activation.Identity)
     {
         ArgumentNullException.ThrowIfNull(weight);
+        Functional.CheckFusable("Linear", activation);
         if (weight.Rank != 2)
             throw new ShapeMismatchException("Linear", weight.Shape, bias?.Shape ?? [],
                 $"Linear: the weight has shape {Shapes.Format(weight.Shape)}; expected rank 2 ([out, in]).");
@@ -68,7 +69,6 @@ public sealed class Linear : Module
         if (bias is not null) Shapes.CheckSameDType("Linear", weight, bias);
         Weight = RegisterParameter("Weight", weight);
         if (bias is not null) Bias = RegisterParameter("Bias", bias);
-        Functional.CheckFusable("Linear", activation);
         Activation = activation;
     }
 
