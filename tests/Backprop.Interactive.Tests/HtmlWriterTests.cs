@@ -42,7 +42,7 @@ public class HtmlWriterTests
         w.Start("p").Text("x");
         Assert.Contains("'id' written outside a start tag", Assert.Throws<InvalidOperationException>(() => w.Attr("id", "a")).Message);
         Assert.Equal(1, w.Depth);
-        Assert.Equal(0, w.EndTo(0).Depth);
+        Assert.Equal(0, w.End().Depth);
     }
 
     [Fact]

@@ -4,16 +4,16 @@ namespace Backprop.Interactive.Html;
 
 /// <summary>
 /// Writes HTML and SVG markup straight into a <see cref="TextWriter"/>: elements with attributes, text, and numbers.
-/// Attribute values and text are always escaped (&lt; &gt; &amp; " and ' become character references); numbers are always written in the invariant culture (a view
-/// renders "0.5", never "0,5", whatever the current culture); only <see cref="Raw"/> writes a fragment as it is,
-/// for trusted constant markup such as style rules.
+/// Attribute values and text are always escaped (&lt; &gt; &amp; " and ' become character references); numbers are
+/// always written in the invariant culture (a view renders "0.5", never "0,5", whatever the current culture); only
+/// <see cref="Raw"/> writes a fragment as it is, for trusted constant markup such as style rules.
 /// </summary>
 /// <remarks>
 /// <para>An element is opened with <see cref="Start(string)"/>, given attributes with <see cref="Attr(string, string?)"/>
 /// and its overloads, filled with text or child elements, and closed with <see cref="End"/>. An element closed
 /// with nothing inside is written <c>&lt;rect …/&gt;</c> in SVG and <c>&lt;td …&gt;&lt;/td&gt;</c> in HTML.</para>
-/// <para>Nothing is allocated per element or number: names are the caller's strings, numbers are formatted into a
-/// stack buffer, and text that needs no escaping is written as it is.</para>
+/// <para>The writer allocates nothing per element, attribute or coordinate: names are the caller's strings,
+/// coordinates and integers are formatted into a stack buffer, and text is escaped run by run as it is written.</para>
 /// </remarks>
 public sealed class HtmlWriter
 {
@@ -65,13 +65,6 @@ public sealed class HtmlWriter
             _out.Write(tag);
             _out.Write('>');
         }
-        return this;
-    }
-
-    /// <summary>Closes open elements until <see cref="Depth"/> is <paramref name="depth"/>.</summary>
-    public HtmlWriter EndTo(int depth)
-    {
-        while (_open.Count > depth) End();
         return this;
     }
 
