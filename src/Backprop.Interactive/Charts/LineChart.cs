@@ -9,6 +9,10 @@ namespace Backprop.Interactive.Charts;
 /// points, names clipped, and a note saying what was thinned or left out.</remarks>
 public sealed class LineChart : HtmlView
 {
+    // The plot area's margins inside the svg (room for tick labels, axis titles and the legend), in pixels.
+    private const double Left = 62, Right = 16, Top = 26, Bottom = 40;
+    private const int MaxNameChars = 40;
+
     /// <summary>The most points drawn per line: a longer series is thinned to every k-th point (and its last).</summary>
     public const int MaxPointsPerSeries = 2000;
 
@@ -17,9 +21,6 @@ public sealed class LineChart : HtmlView
 
     /// <summary>The most lines drawn (and listed in the legend); the chart says how many were left out.</summary>
     public const int MaxSeries = 12;
-
-    private const int MaxNameChars = 40;
-    private const double Left = 62, Right = 16, Top = 26, Bottom = 40;
 
     private readonly IReadOnlyList<Series> _series;
     private readonly int _omittedSeries;
