@@ -1,4 +1,4 @@
-using System.Text;
+using System.Globalization;
 using Backprop.Data;
 using Backprop.Interactive.Html;
 
@@ -122,17 +122,15 @@ public sealed class DecisionBoundary : HtmlView
     protected override string Title => "Decision boundary";
 
     /// <inheritdoc/>
-    public override void WriteHtml(TextWriter w)
+    public override void WriteHtml(TextWriter writer)
     {
         const double size = 420, margin = 8;
         double cell = size / Resolution;
         double Sx(double x) => margin + (x - _x0) / (_x1 - _x0) * size;
         double Sy(double y) => margin + (_y1 - y) / (_y1 - _y0) * size;
-        var sb = new StringBuilder("<div class=\"bp-view bp-boundary\"><style>" + ViewStyle.Base + "</style>");
-        sb.Append("<div class=\"bp-caption\">").Append(HtmlText.Escape(ToText())).Append("</div>");
-        sb.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{HtmlText.Px(size + 2 * margin)}\" height=\"{HtmlText.Px(size + 2 * margin)}\" viewBox=\"0 0 {HtmlText.Px(size + 2 * margin)} {HtmlText.Px(size + 2 * margin)}\">");
+        var w = new HtmlWriter(writer).BeginView("bp-boundary", "", ToText()).BeginSvg(size + 2 * margin, size + 2 * margin);
         // Heat map: runs of equal class and confidence level merge into one rectangle per row.
-        sb.Append("<g shape-rendering=\"crispEdges\">");
+        w.Start("g").Attr("shape-rendering", "crispEdges");
         for (int r = 0; r < Resolution; r++)
         {
             int c = 0;
@@ -141,21 +139,22 @@ public sealed class DecisionBoundary : HtmlView
                 int cls = _class[r, c], level = Level(_confidence[r, c]), end = c + 1;
                 while (end < Resolution && _class[r, end] == cls && Level(_confidence[r, end]) == level) end++;
                 // Opaque tints (the class colour mixed with white), so neighbouring cells never darken where they meet.
-                string tint = Tint(Colour(cls), 0.12 + 0.1 * level);
-                sb.Append($"<rect x=\"{HtmlText.Px(margin + c * cell)}\" y=\"{HtmlText.Px(margin + r * cell)}\" width=\"{HtmlText.Px((end - c) * cell + 0.5)}\" height=\"{HtmlText.Px(cell + 0.5)}\" fill=\"{tint}\"/>");
+                w.Start("rect").Attr("x", margin + c * cell).Attr("y", margin + r * cell).Attr("width", (end - c) * cell + 0.5).Attr("height", cell + 0.5)
+                 .Attr("fill", Tint(Colour(cls), 0.12 + 0.1 * level)).End();
                 c = end;
             }
         }
-        sb.Append("</g>");
+        w.End();
         int stride = PointStride;
         for (int i = 0; i < _data.Count; i += stride)
         {
             double[] p = _data.Features[i];
             bool wrong = _predicted[i] != _data.Labels[i];
-            sb.Append($"<circle cx=\"{HtmlText.Px(Sx(p[0]))}\" cy=\"{HtmlText.Px(Sy(p[1]))}\" r=\"3.6\" fill=\"{Colour(_data.Labels[i])}\" stroke=\"{(wrong ? "#dc2626" : "#fff")}\" stroke-width=\"{(wrong ? "2" : "0.8")}\"/>");
+            w.Start("circle").Attr("cx", Sx(p[0])).Attr("cy", Sy(p[1])).Attr("r", 3.6).Attr("fill", Colour(_data.Labels[i]))
+             .Attr("stroke", wrong ? "#dc2626" : "#fff").Attr("stroke-width", wrong ? 2 : 0.8).End();
         }
-        sb.Append($"<rect x=\"{HtmlText.Px(margin)}\" y=\"{HtmlText.Px(margin)}\" width=\"{HtmlText.Px(size)}\" height=\"{HtmlText.Px(size)}\" fill=\"none\" stroke=\"#94a3b8\"/>");
-        w.Write(sb.Append("</svg></div>").ToString());
+        w.Start("rect").Attr("x", margin).Attr("y", margin).Attr("width", size).Attr("height", size).Attr("fill", "none").Attr("stroke", "#94a3b8").End();
+        w.End().End();
     }
 
     private int PointStride => Math.Max(1, (_data.Count + MaxDrawnPoints - 1) / MaxDrawnPoints);
@@ -172,6 +171,9 @@ public sealed class DecisionBoundary : HtmlView
 
     /// <inheritdoc/>
     public override string ToText() =>
-        $"Decision boundary on {_data.Count} points ({_data.ClassCount} classes): accuracy {Accuracy:P1}; misclassified points have a red ring." +
-        (PointStride > 1 ? $" Every {PointStride}th point is drawn ({(_data.Count + PointStride - 1) / PointStride:N0} of {_data.Count:N0})." : "");
+        string.Create(CultureInfo.InvariantCulture,
+            $"Decision boundary on {_data.Count} points ({_data.ClassCount} classes): accuracy {Accuracy:P1}; misclassified points have a red ring.") +
+        (PointStride > 1
+            ? string.Create(CultureInfo.InvariantCulture, $" Every {PointStride}th point is drawn ({(_data.Count + PointStride - 1) / PointStride:N0} of {_data.Count:N0}).")
+            : "");
 }

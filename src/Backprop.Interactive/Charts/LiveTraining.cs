@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Diagnostics;
 using System.Reflection;
-using System.Text;
 using Backprop.Interactive.Html;
 using Backprop.Training;
 
@@ -102,30 +101,32 @@ public sealed class LiveTraining : HtmlView
     protected override string Title => "Training progress";
 
     /// <inheritdoc/>
-    public override void WriteHtml(TextWriter w)
+    public override void WriteHtml(TextWriter writer)
     {
         // data-bp-live tells the states of one live display apart from another display: a host that keeps every
         // update as its own output (dotnet-repl) can be reduced to the final state (tools/Backprop.Notebooks does).
-        var sb = new StringBuilder("<div class=\"bp-view bp-live\" data-bp-live=\"").Append(_display).Append("\"><style>.bp-live{font-family:" + ViewStyle.Font + ";font-size:13px;display:flex;gap:16px;align-items:center;border:1px solid #e2e8f0;border-radius:6px;padding:6px 10px;max-width:760px}")
-            .Append(".bp-live .bp-bar{width:180px;height:8px;background:#e2e8f0;border-radius:4px;overflow:hidden}.bp-live .bp-fill{height:100%;background:#2563eb}.bp-live .bp-stat{font-variant-numeric:tabular-nums;color:#1e293b}</style>");
+        var w = new HtmlWriter(writer).Start("div", "bp-view bp-live").Attr("data-bp-live", _display).Style(Css);
         if (_last is null)
         {
-            w.Write(sb.Append("<span>Waiting for the first training step…</span></div>").ToString());
+            w.Element("span", "Waiting for the first training step…").End();
             return;
         }
         TrainingProgress p = _last;
         double fraction = p.TotalSteps == 0 ? 1 : Math.Clamp((double)p.Step / p.TotalSteps, 0, 1);
-        sb.Append("<div><div class=\"bp-bar\"><div class=\"bp-fill\" style=\"width:").Append(HtmlText.Px(fraction * 100)).Append("%\"></div></div>")
-          .Append("<div class=\"bp-stat\">epoch ").Append(p.Epoch).Append('/').Append(p.Epochs).Append(" · step ").Append(p.Step.ToString("N0")).Append('/')
-          .Append(p.TotalSteps.ToString("N0")).Append("</div></div>");
-        sb.Append("<div class=\"bp-stat\">loss <b>").Append(HtmlText.Number(p.Loss)).Append("</b>");
-        if (double.IsFinite(p.Metric)) sb.Append(" · metric ").Append(p.Metric.ToString("P1"));
-        if (p.EpochSummary is { ValidationMetric: double vm }) sb.Append(" · validation ").Append(vm.ToString("P1"));
-        sb.Append("<br>").Append(p.SamplesPerSecond.ToString("N0")).Append(" samples/s · elapsed ").Append(Format(p.Elapsed))
-          .Append(" · ETA ").Append(Format(p.Eta)).Append("</div>");
-        sb.Append(LineChart.Sparkline(_losses));
-        w.Write(sb.Append("</div>").ToString());
+        w.Start("div").Start("div", "bp-bar").Start("div", "bp-fill").BeginAttr("style").AttrText("width:").Coordinate(fraction * 100).AttrText("%").EndAttr().End().End()
+         .Start("div", "bp-stat").Text("epoch ").Text(p.Epoch).Text('/').Text(p.Epochs).Text(" · step ").Count(p.Step).Text('/').Count(p.TotalSteps).End().End();
+        w.Start("div", "bp-stat").Text("loss ").Element("b", HtmlText.Number(p.Loss));
+        if (double.IsFinite(p.Metric)) w.Text(" · metric ").Text(HtmlText.Percent(p.Metric));
+        if (p.EpochSummary is { ValidationMetric: double vm }) w.Text(" · validation ").Text(HtmlText.Percent(vm));
+        w.Start("br").End().Text(HtmlText.Count(p.SamplesPerSecond)).Text(" samples/s · elapsed ").Text(Format(p.Elapsed)).Text(" · ETA ").Text(Format(p.Eta)).End();
+        LineChart.WriteSparkline(w, _losses);
+        w.End();
     }
+
+    private const string Css =
+        ".bp-live{display:flex;gap:16px;align-items:center;border:1px solid #e2e8f0;border-radius:6px;padding:6px 10px;max-width:760px}" +
+        ".bp-live .bp-bar{width:180px;height:8px;background:#e2e8f0;border-radius:4px;overflow:hidden}.bp-live .bp-fill{height:100%;background:#2563eb}" +
+        ".bp-live .bp-stat{font-variant-numeric:tabular-nums;color:#1e293b}";
 
     private static string Format(TimeSpan t) =>
         t.TotalHours >= 1 ? ((int)t.TotalHours).ToString(CultureInfo.InvariantCulture) + t.ToString(@"\:mm\:ss") : t.ToString(@"m\:ss");
@@ -135,10 +136,10 @@ public sealed class LiveTraining : HtmlView
     {
         if (_last is null) return "training: waiting for the first step";
         TrainingProgress p = _last;
-        return $"epoch {p.Epoch}/{p.Epochs} step {p.Step}/{p.TotalSteps} loss {HtmlText.Number(p.Loss)}" +
-               (double.IsFinite(p.Metric) ? $" metric {p.Metric:P1}" : "") +
-               (p.EpochSummary is { ValidationMetric: double vm } ? $" validation {vm:P1}" : "") +
-               $" {p.SamplesPerSecond:N0} samples/s ETA {Format(p.Eta)}";
+        return string.Create(CultureInfo.InvariantCulture, $"epoch {p.Epoch}/{p.Epochs} step {p.Step}/{p.TotalSteps} loss {HtmlText.Number(p.Loss)}") +
+               (double.IsFinite(p.Metric) ? $" metric {HtmlText.Percent(p.Metric)}" : "") +
+               (p.EpochSummary is { ValidationMetric: double vm } ? $" validation {HtmlText.Percent(vm)}" : "") +
+               $" {HtmlText.Count(p.SamplesPerSecond)} samples/s ETA {Format(p.Eta)}";
     }
 }
 

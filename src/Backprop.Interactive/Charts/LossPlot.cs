@@ -1,4 +1,4 @@
-using System.Text;
+using System.Globalization;
 using Backprop.Interactive.Html;
 using Backprop.Training;
 using XPlot.Plotly;
@@ -62,15 +62,15 @@ public sealed class LossPlot : HtmlView
     }
 
     /// <inheritdoc/>
-    public override void WriteHtml(TextWriter w)
+    public override void WriteHtml(TextWriter writer)
     {
-        var sb = new StringBuilder("<div class=\"bp-view bp-loss\"><style>" + ViewStyle.Base + ".bp-note{color:#64748b;font-size:12px}</style>");
+        var w = new HtmlWriter(writer);
         if (_history.Steps.Count == 0)
         {
-            w.Write(sb.Append("<div class=\"bp-note\">No training steps recorded yet: nothing to plot.</div></div>").ToString());
+            w.BeginView("bp-loss", "").Element("div", "bp-note", "No training steps recorded yet: nothing to plot.").End();
             return;
         }
-        sb.Append("<div class=\"bp-caption\">").Append(HtmlText.Escape(ToText())).Append("</div>");
+        w.BeginView("bp-loss", "", ToText());
         var (x, raw, smooth) = StepSeries();
         var epochs = _history.Epochs;
         // An epoch's point sits at its last step.
@@ -83,7 +83,7 @@ public sealed class LossPlot : HtmlView
         if (epochs.Count > 0) loss.Add(new Series("epoch train", epochEnd, epochs.Select(e => e.TrainLoss).ToArray(), "#0f766e", 1.5, Markers: true));
         if (epochs.Any(e => e.ValidationLoss is not null))
             loss.Add(new Series("validation", epochEnd, epochs.Select(e => e.ValidationLoss ?? double.NaN).ToArray(), "#ea580c", 1.5, Markers: true));
-        sb.Append(LineChart.Svg(loss, "step", "loss", LogScale));
+        new LineChart(loss, "step", "loss", LogScale).WriteSvg(w);
         bool hasMetric = _history.Steps.Any(s => double.IsFinite(s.Metric));
         if (hasMetric)
         {
@@ -91,9 +91,9 @@ public sealed class LossPlot : HtmlView
             if (epochs.Count > 0) metric.Add(new Series("epoch train", epochEnd, epochs.Select(e => e.TrainMetric).ToArray(), "#0f766e", 1.5, Markers: true));
             if (epochs.Any(e => e.ValidationMetric is not null))
                 metric.Add(new Series("validation", epochEnd, epochs.Select(e => e.ValidationMetric ?? double.NaN).ToArray(), "#ea580c", 1.5, Markers: true));
-            sb.Append(LineChart.Svg(metric, "step", "accuracy", false, 640, 200));
+            new LineChart(metric, "step", "accuracy", false, 640, 200).WriteSvg(w);
         }
-        w.Write(sb.Append("</div>").ToString());
+        w.End();
     }
 
     private double[] StepMetricSmoothed()
@@ -132,9 +132,10 @@ public sealed class LossPlot : HtmlView
     {
         if (_history.Steps.Count == 0) return "No training steps recorded.";
         var last = _history.Steps[^1];
-        string text = $"{_history.Steps.Count:N0} steps, {_history.Epochs.Count} epoch(s) in {_history.TotalTime.TotalSeconds:F1} s; " +
-                      $"loss {HtmlText.Number(_history.Steps[0].Loss)} → {HtmlText.Number(last.Loss)}";
-        if (_history.Epochs.Count > 0 && _history.Epochs[^1] is { ValidationMetric: double vm }) text += $"; validation metric {vm:P2}";
+        string text = string.Create(CultureInfo.InvariantCulture,
+            $"{_history.Steps.Count:N0} steps, {_history.Epochs.Count} epoch(s) in {_history.TotalTime.TotalSeconds:F1} s; " +
+            $"loss {HtmlText.Number(_history.Steps[0].Loss)} → {HtmlText.Number(last.Loss)}");
+        if (_history.Epochs.Count > 0 && _history.Epochs[^1] is { ValidationMetric: double vm }) text += $"; validation metric {HtmlText.Percent(vm, 2)}";
         return text;
     }
 }

@@ -86,14 +86,13 @@ public sealed class BackwardTrace : HtmlView
     protected override string Title => $"Backward pass of {HtmlText.Short(OutputName)}";
 
     /// <inheritdoc/>
-    public override void WriteHtml(TextWriter w)
+    public override void WriteHtml(TextWriter writer)
     {
-        var sb = new StringBuilder("<div class=\"bp-view bp-trace\">").Append(TableWriter.Styles);
-        string output = HtmlText.Escape(HtmlText.Short(OutputName));
-        sb.Append("<div class=\"bp-caption\">Backward pass from ").Append(output)
-          .Append(" (seed ∂").Append(output).Append("/∂").Append(output)
-          .Append(" = 1): each node, once all its sub-gradients have arrived, passes local × incoming to each parent.</div>");
-        sb.Append("<table class=\"bp-table\">").Append(TableWriter.Header("step", "!node", "!op", "incoming grad", "!to parent", "local ∂node/∂parent", "passed back")).Append("<tbody>");
+        var w = new HtmlWriter(writer).BeginView("bp-trace", TableWriter.Css);
+        string output = HtmlText.Short(OutputName);
+        w.Element("div", "bp-caption", $"Backward pass from {output} (seed ∂{output}/∂{output} = 1): " +
+                                       "each node, once all its sub-gradients have arrived, passes local × incoming to each parent.");
+        w.BeginTable("step", "!node", "!op", "incoming grad", "!to parent", "local ∂node/∂parent", "passed back");
         foreach (TraceStep s in Steps)
         {
             int listed = Math.Min(s.Contributions.Count, MaxListedParents);
@@ -101,41 +100,36 @@ public sealed class BackwardTrace : HtmlView
             int rows = Math.Max(1, listed + (hidden > 0 ? 1 : 0));
             for (int k = 0; k < rows; k++)
             {
-                sb.Append("<tr>");
+                w.Start("tr");
                 if (k == 0)
                 {
-                    string span = rows > 1 ? $" rowspan=\"{rows}\"" : "";
-                    sb.Append($"<td class=\"bp-l\"{span}>").Append(s.Step).Append("</td>")
-                      .Append($"<td class=\"bp-l\"{span}>").Append(HtmlText.Escape(HtmlText.Short(s.Node))).Append("</td>")
-                      .Append($"<td class=\"bp-l\"{span}>").Append(HtmlText.Escape(HtmlText.Short(s.Op))).Append("</td>")
-                      .Append(TableWriter.NumberCell(s.Incoming).Insert(3, span));
+                    w.Start("td", "bp-l");
+                    if (rows > 1) w.Attr("rowspan", rows);
+                    w.Text(s.Step).End().TextCell(s.Node, rows).TextCell(s.Op, rows).NumberCell(s.Incoming, rowSpan: rows);
                 }
-                if (s.Contributions.Count == 0) sb.Append("<td></td><td></td><td></td>");
+                if (s.Contributions.Count == 0) w.EmptyCell().EmptyCell().EmptyCell();
                 else if (k == listed)
-                    sb.Append("<td class=\"bp-l bp-note\" colspan=\"3\">… ").Append(hidden.ToString("N0")).Append(" more parents (")
-                      .Append(HtmlText.Escape(HtmlText.ShowingNote(listed, s.Contributions.Count, "parents"))).Append(")</td>");
+                    w.Start("td", "bp-l bp-note").Attr("colspan", 3).Text("… ").Count(hidden).Text(" more parents (")
+                     .Text(HtmlText.ShowingNote(listed, s.Contributions.Count, "parents")).Text(")").End();
                 else
                 {
                     TraceContribution c = s.Contributions[k];
-                    sb.Append(TableWriter.TextCell(c.Parent)).Append(TableWriter.NumberCell(c.Local)).Append(TableWriter.NumberCell(c.Contribution));
+                    w.TextCell(c.Parent).NumberCell(c.Local).NumberCell(c.Contribution);
                 }
-                sb.Append("</tr>");
+                w.End();
             }
         }
-        sb.Append("</tbody></table>");
-        if (_totalSteps > Steps.Count) sb.Append(TableWriter.Note(Steps.Count, _totalSteps, "steps", "the first ones"));
+        w.EndTable();
+        if (_totalSteps > Steps.Count) w.Note(Steps.Count, _totalSteps, "steps", "the first ones");
         if (LeafGradients.Count > 0)
         {
-            sb.Append("<div class=\"bp-caption\" style=\"margin-top:8px\">Result at the leaves:</div><table class=\"bp-table\">")
-              .Append(TableWriter.Header("leaf", "grad")).Append("<tbody>");
+            w.Start("div", "bp-caption").Attr("style", "margin-top:8px").Text("Result at the leaves:").End().BeginTable("leaf", "grad");
             int shown = Math.Min(LeafGradients.Count, DefaultMaxSteps);
-            for (int i = 0; i < shown; i++)
-                sb.Append("<tr>").Append(TableWriter.TextCell(LeafGradients[i].Name)).Append(TableWriter.NumberCell(LeafGradients[i].Grad)).Append("</tr>");
-            sb.Append("</tbody></table>");
-            if (LeafGradients.Count > shown) sb.Append(TableWriter.Note(shown, LeafGradients.Count, "leaves", "in forward order"));
+            for (int i = 0; i < shown; i++) w.Start("tr").TextCell(LeafGradients[i].Name).NumberCell(LeafGradients[i].Grad).End();
+            w.EndTable();
+            if (LeafGradients.Count > shown) w.Note(shown, LeafGradients.Count, "leaves", "in forward order");
         }
-        sb.Append("</div>");
-        w.Write(sb.ToString());
+        w.End();
     }
 
     /// <inheritdoc/>

@@ -138,29 +138,27 @@ public sealed class ChainRulePaths : HtmlView
     protected override string Title => $"Chain rule: ∂{HtmlText.Short(OutputName)}/∂{HtmlText.Short(ParameterName)}";
 
     /// <inheritdoc/>
-    public override void WriteHtml(TextWriter w)
+    public override void WriteHtml(TextWriter writer)
     {
-        var sb = new StringBuilder("<div class=\"bp-view bp-paths\">").Append(TableWriter.Styles);
-        sb.Append("<div class=\"bp-caption\">∂").Append(HtmlText.Escape(HtmlText.Short(OutputName))).Append("/∂").Append(HtmlText.Escape(HtmlText.Short(ParameterName)))
-          .Append(" as a sum over ").Append(PathCount.ToString("N0")).Append(PathCount == 1 ? " path" : " paths")
-          .Append(": each path multiplies the local derivatives along it.</div>");
-        sb.Append("<table class=\"bp-table\">").Append(TableWriter.Header("#", "!path", "!factors", "product")).Append("<tbody>");
+        var w = new HtmlWriter(writer).BeginView("bp-paths", TableWriter.Css);
+        w.Start("div", "bp-caption").Text("∂").ShortText(OutputName).Text("/∂").ShortText(ParameterName).Text(" as a sum over ")
+         .Text(HtmlText.Count(PathCount)).Text(PathCount == 1 ? " path" : " paths").Text(": each path multiplies the local derivatives along it.").End();
+        w.BeginTable("#", "!path", "!factors", "product");
         int shown = Math.Min(Paths.Count, MaxRenderedPaths);
         for (int p = 0; p < shown; p++)
         {
             ChainPath path = Paths[p];
-            sb.Append("<tr><td class=\"bp-l\">").Append(p + 1).Append("</td>").Append(TableWriter.TextCell(PathText(path)))
-              .Append(TableWriter.TextCell(FactorsText(path))).Append(TableWriter.NumberCell(path.Product)).Append("</tr>");
+            w.Start("tr").Start("td", "bp-l").Text(p + 1).End().TextCell(PathText(path)).TextCell(FactorsText(path)).NumberCell(path.Product).End();
         }
         if (PathCount > shown)
-            sb.Append("<tr><td class=\"bp-l\">…</td><td class=\"bp-l\" colspan=\"2\">").Append((PathCount - shown).ToString("N0"))
-              .Append(" more paths (included in the sum)</td><td></td></tr>");
-        sb.Append("<tr><th class=\"bp-l\" colspan=\"3\">sum over paths</th>").Append(TableWriter.NumberCell(PathSum)).Append("</tr>");
-        sb.Append("<tr><th class=\"bp-l\" colspan=\"3\">backprop: ").Append(HtmlText.Escape(HtmlText.Short(ParameterName))).Append(".Grad ")
-          .Append(Agrees ? "<span class=\"bp-ok\">= sum ✓</span>" : "<span class=\"bp-bad\">≠ sum (was Backward run once, after ZeroGrad?)</span>")
-          .Append("</th>").Append(TableWriter.NumberCell(BackpropGradient)).Append("</tr>");
-        sb.Append("</tbody></table></div>");
-        w.Write(sb.ToString());
+            w.Start("tr").Element("td", "bp-l", "…").Start("td", "bp-l").Attr("colspan", 2).Text(HtmlText.Count(PathCount - shown))
+             .Text(" more paths (included in the sum)").End().EmptyCell().End();
+        w.Start("tr").Start("th", "bp-l").Attr("colspan", 3).Text("sum over paths").End().NumberCell(PathSum).End();
+        w.Start("tr").Start("th", "bp-l").Attr("colspan", 3).Text("backprop: ").ShortText(ParameterName).Text(".Grad ");
+        if (Agrees) w.Element("span", "bp-ok", "= sum ✓");
+        else w.Element("span", "bp-bad", "≠ sum (was Backward run once, after ZeroGrad?)");
+        w.End().NumberCell(BackpropGradient).End();
+        w.EndTable().End();
     }
 
     /// <summary>"w → h₁ → J", at most <see cref="HtmlText.MaxTextChars"/> characters (a path can be very long).</summary>
@@ -185,7 +183,7 @@ public sealed class ChainRulePaths : HtmlView
     /// <inheritdoc/>
     public override string ToText()
     {
-        var sb = new StringBuilder($"∂{HtmlText.Short(OutputName)}/∂{HtmlText.Short(ParameterName)} over {PathCount:N0} path(s):\n");
+        var sb = new StringBuilder($"∂{HtmlText.Short(OutputName)}/∂{HtmlText.Short(ParameterName)} over {HtmlText.Count(PathCount)} path(s):\n");
         foreach (ChainPath path in Paths.Take(MaxRenderedPaths))
             sb.AppendLine($"  {PathText(path)}: {HtmlText.Short(string.Join(" · ", path.Factors.Select(f => HtmlText.Number(f.Value, 6))))} = {HtmlText.Number(path.Product, 6)}");
         sb.Append($"  sum = {HtmlText.Number(PathSum, 10)}; backprop grad = {HtmlText.Number(BackpropGradient, 10)} {(Agrees ? "✓" : "✗")}");

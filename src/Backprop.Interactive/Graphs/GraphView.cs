@@ -1,4 +1,3 @@
-using System.Text;
 using Backprop.Interactive.Html;
 
 namespace Backprop.Interactive.Graphs;
@@ -55,23 +54,18 @@ public sealed class GraphView : HtmlView
     }
 
     /// <inheritdoc/>
-    public override void WriteHtml(TextWriter w)
+    public override void WriteHtml(TextWriter writer)
     {
-        w.Write("<div class=\"bp-view bp-graph\">");
-        w.Write(Styles);
-        w.Write("<div class=\"bp-caption\">");
-        w.Write(HtmlText.Escape(HtmlText.Clip(Model.Summary, MaxSummaryChars)));
-        w.Write("</div>");
+        var w = new HtmlWriter(writer).BeginView("bp-graph", Css, HtmlText.Clip(Model.Summary, MaxSummaryChars));
         WriteLegend(w);
         WriteSvg(w);
-        w.Write("</div>");
+        w.End();
     }
 
-    private const string Styles =
-        "<style>" + ViewStyle.Base +
+    private const string Css =
         ".bp-legend{display:flex;flex-wrap:wrap;gap:10px;font-size:12px;margin-bottom:6px;color:#333}" +
         ".bp-legend span{display:inline-flex;align-items:center;gap:4px}.bp-swatch{display:inline-block;width:12px;height:12px;border:1px solid #888;border-radius:2px}" +
-        ".bp-graph svg{max-width:none;overflow:visible}.bp-graph .bp-scroll{overflow:auto;max-width:100%;border:1px solid #eee;border-radius:4px;background:#fff}</style>";
+        ".bp-graph svg{max-width:none;overflow:visible}.bp-graph .bp-scroll{overflow:auto;max-width:100%;border:1px solid #eee;border-radius:4px;background:#fff}";
 
     internal static readonly IReadOnlyDictionary<NodeKind, string> KindFill = new Dictionary<NodeKind, string>
     {
@@ -82,94 +76,88 @@ public sealed class GraphView : HtmlView
         [NodeKind.Output] = "#dcfce7",
     };
 
-    private void WriteLegend(TextWriter w)
+    private static void WriteLegend(HtmlWriter w)
     {
-        w.Write("<div class=\"bp-legend\">");
-        foreach (var (kind, fill) in KindFill)
-            w.Write($"<span><i class=\"bp-swatch\" style=\"background:{fill}\"></i>{kind.ToString().ToLowerInvariant()}</span>");
-        w.Write($"<span><i class=\"bp-swatch\" style=\"background:{HtmlText.Diverging(-1, 1)}\"></i>grad &lt; 0</span>");
-        w.Write($"<span><i class=\"bp-swatch\" style=\"background:{HtmlText.Diverging(1, 1)}\"></i>grad &gt; 0</span>");
-        w.Write("<span>edge label: ∂child/∂parent</span></div>");
+        w.Start("div", "bp-legend");
+        foreach (var (kind, fill) in KindFill) Swatch(w, fill, kind.ToString().ToLowerInvariant());
+        Swatch(w, HtmlText.Diverging(-1, 1), "grad < 0");
+        Swatch(w, HtmlText.Diverging(1, 1), "grad > 0");
+        w.Element("span", "edge label: ∂child/∂parent").End();
     }
 
-    private void WriteSvg(TextWriter w)
+    private static void Swatch(HtmlWriter w, string colour, string text) =>
+        w.Start("span").Start("i", "bp-swatch").BeginAttr("style").AttrText("background:").AttrText(colour).EndAttr().End().Text(text).End();
+
+    private void WriteSvg(HtmlWriter w)
     {
         double scale = 0;
         // Scale by the largest gradient below the output (whose own gradient is just the seed, 1).
         foreach (GraphNode n in Model.Nodes)
             if (n.Kind != NodeKind.Output && double.IsFinite(n.Grad)) scale = Math.Max(scale, Math.Abs(n.Grad));
-        var sb = new StringBuilder();
-        sb.Append("<div class=\"bp-scroll\"><svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"").Append(HtmlText.Px(Layout.Width))
-          .Append("\" height=\"").Append(HtmlText.Px(Layout.Height)).Append("\" viewBox=\"0 0 ").Append(HtmlText.Px(Layout.Width)).Append(' ')
-          .Append(HtmlText.Px(Layout.Height)).Append("\" font-family=\"system-ui,sans-serif\">");
-        sb.Append("<defs><marker id=\"bp-arrow\" viewBox=\"0 0 8 8\" refX=\"8\" refY=\"4\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\">")
-          .Append("<path d=\"M0,0L8,4L0,8z\" fill=\"#94a3b8\"/></marker></defs>");
-        sb.Append("<g fill=\"none\" stroke=\"#94a3b8\" stroke-width=\"1.2\">");
+        w.Start("div", "bp-scroll").Start("svg").Attr("xmlns", "http://www.w3.org/2000/svg").Attr("role", "img").SvgSize(Layout.Width, Layout.Height)
+         .Attr("font-family", "system-ui,sans-serif");
+        w.Start("defs").Start("marker").Attr("id", "bp-arrow").Attr("viewBox", "0 0 8 8").Attr("refX", 8).Attr("refY", 4).Attr("markerWidth", 7)
+         .Attr("markerHeight", 7).Attr("orient", "auto").Start("path").Attr("d", "M0,0L8,4L0,8z").Attr("fill", "#94a3b8").End().End().End();
+        w.Start("g").Attr("fill", "none").Attr("stroke", "#94a3b8").Attr("stroke-width", 1.2);
         for (int e = 0; e < Model.Edges.Count; e++)
         {
-            sb.Append("<path marker-end=\"url(#bp-arrow)\" d=\"");
-            AppendPath(sb, Layout.Routes[e]);
-            sb.Append("\"/>");
+            w.Start("path").Attr("marker-end", "url(#bp-arrow)").BeginAttr("d");
+            WritePath(w, Layout.Routes[e]);
+            w.EndAttr().End();
         }
-        sb.Append("</g>");
+        w.End();
         if (Options.EdgeLabels)
         {
-            sb.Append("<g font-size=\"10\" fill=\"#475569\" text-anchor=\"end\" paint-order=\"stroke\" stroke=\"#fff\" stroke-width=\"3\">");
+            w.Start("g").Attr("font-size", 10).Attr("fill", "#475569").Attr("text-anchor", "end").Attr("paint-order", "stroke").Attr("stroke", "#fff").Attr("stroke-width", 3);
             for (int e = 0; e < Model.Edges.Count; e++)
             {
                 var end = Layout.Routes[e][^1];
                 GraphEdge edge = Model.Edges[e];
-                sb.Append("<text x=\"").Append(HtmlText.Px(end.X - 5)).Append("\" y=\"").Append(HtmlText.Px(end.Y - 3)).Append("\"><title>∂")
-                  .Append(HtmlText.Escape(HtmlText.Clip(Model.Nodes[edge.To].Title, MaxTitleChars))).Append("/∂")
-                  .Append(HtmlText.Escape(HtmlText.Clip(Model.Nodes[edge.From].Title, MaxTitleChars))).Append(" = ")
-                  .Append(HtmlText.Escape(HtmlText.Clip(edge.Label, MaxTitleChars))).Append("</title>").Append(HtmlText.Escape(EdgeLabelText(edge))).Append("</text>");
+                w.Start("text").Attr("x", end.X - 5).Attr("y", end.Y - 3)
+                 .Start("title").Text("∂").Text(HtmlText.Clip(Model.Nodes[edge.To].Title, MaxTitleChars)).Text("/∂")
+                 .Text(HtmlText.Clip(Model.Nodes[edge.From].Title, MaxTitleChars)).Text(" = ").Text(HtmlText.Clip(edge.Label, MaxTitleChars)).End()
+                 .Text(EdgeLabelText(edge)).End();
             }
-            sb.Append("</g>");
+            w.End();
         }
-        for (int i = 0; i < Model.Nodes.Count; i++) AppendNode(sb, Model.Nodes[i], Layout.Nodes[i], scale);
-        sb.Append("</svg></div>");
-        w.Write(sb.ToString());
+        for (int i = 0; i < Model.Nodes.Count; i++) WriteNode(w, Model.Nodes[i], Layout.Nodes[i], scale);
+        w.End().End();
     }
 
-    private static void AppendPath(StringBuilder sb, (double X, double Y)[] points)
+    /// <summary>An edge's route: straight where level, otherwise an S-curve between consecutive points.</summary>
+    private static void WritePath(HtmlWriter w, (double X, double Y)[] points)
     {
-        sb.Append('M').Append(HtmlText.Px(points[0].X)).Append(',').Append(HtmlText.Px(points[0].Y));
+        w.PathTo('M', points[0].X, points[0].Y);
         for (int k = 1; k < points.Length; k++)
         {
             var (ax, ay) = points[k - 1];
             var (bx, by) = points[k];
             if (Math.Abs(ay - by) < 0.05)
             {
-                sb.Append('L').Append(HtmlText.Px(bx)).Append(',').Append(HtmlText.Px(by));
+                w.PathTo('L', bx, by);
                 continue;
             }
             double dx = (bx - ax) / 2;
-            sb.Append('C').Append(HtmlText.Px(ax + dx)).Append(',').Append(HtmlText.Px(ay)).Append(' ')
-              .Append(HtmlText.Px(bx - dx)).Append(',').Append(HtmlText.Px(by)).Append(' ')
-              .Append(HtmlText.Px(bx)).Append(',').Append(HtmlText.Px(by));
+            w.PathTo('C', ax + dx, ay).PathTo(' ', bx - dx, by).PathTo(' ', bx, by);
         }
     }
 
-    private static void AppendNode(StringBuilder sb, GraphNode node, Box box, double scale)
+    private static void WriteNode(HtmlWriter w, GraphNode node, Box box, double scale)
     {
         string fill = KindFill[node.Kind];
         string stripe = node.GradKnown ? HtmlText.Diverging(node.Grad, scale) : "#e2e8f0";
         string stroke = node.Kind == NodeKind.Output ? "#16a34a" : node.Kind == NodeKind.Parameter ? "#d97706" : "#64748b";
-        sb.Append("<g class=\"bp-node\"><title>").Append(HtmlText.Escape(HtmlText.Clip(node.Tooltip, MaxTooltipChars))).Append("</title>");
-        sb.Append("<rect x=\"").Append(HtmlText.Px(box.X)).Append("\" y=\"").Append(HtmlText.Px(box.Y)).Append("\" width=\"").Append(HtmlText.Px(box.Width))
-          .Append("\" height=\"").Append(HtmlText.Px(box.Height)).Append("\" rx=\"6\" fill=\"").Append(fill).Append("\" stroke=\"").Append(stroke)
-          .Append(node.HiddenInputs > 0 ? "\" stroke-dasharray=\"4 3" : "").Append("\"/>"); // dashed: some inputs are not drawn
+        w.Start("g", "bp-node").Element("title", HtmlText.Clip(node.Tooltip, MaxTooltipChars));
+        w.Start("rect").Attr("x", box.X).Attr("y", box.Y).Attr("width", box.Width).Attr("height", box.Height).Attr("rx", 6).Attr("fill", fill).Attr("stroke", stroke);
+        if (node.HiddenInputs > 0) w.Attr("stroke-dasharray", "4 3"); // dashed: some inputs are not drawn
+        w.End();
         // The gradient stripe on the right: blue for positive, red for negative, stronger for larger |grad|.
-        sb.Append("<rect x=\"").Append(HtmlText.Px(box.Right - 12)).Append("\" y=\"").Append(HtmlText.Px(box.Y + 1)).Append("\" width=\"11\" height=\"")
-          .Append(HtmlText.Px(box.Height - 2)).Append("\" rx=\"4\" fill=\"").Append(stripe).Append("\"/>");
+        w.Start("rect").Attr("x", box.Right - 12).Attr("y", box.Y + 1).Attr("width", 11).Attr("height", box.Height - 2).Attr("rx", 4).Attr("fill", stripe).End();
         double tx = box.X + 8, cy = box.Y + box.Height / 2;
-        sb.Append("<text x=\"").Append(HtmlText.Px(tx)).Append("\" y=\"").Append(HtmlText.Px(cy - 8)).Append("\" font-size=\"12\" font-weight=\"600\">")
-          .Append(HtmlText.Escape(HtmlText.Clip(node.Title, 20))).Append("</text>");
-        sb.Append("<text x=\"").Append(HtmlText.Px(tx)).Append("\" y=\"").Append(HtmlText.Px(cy + 6)).Append("\" font-size=\"11\" fill=\"#1e293b\">")
-          .Append(HtmlText.Escape(HtmlText.Clip(node.ValueText, 22))).Append("</text>");
-        sb.Append("<text x=\"").Append(HtmlText.Px(tx)).Append("\" y=\"").Append(HtmlText.Px(cy + 19)).Append("\" font-size=\"11\" fill=\"#7c2d12\">")
-          .Append(HtmlText.Escape(HtmlText.Clip(node.GradText, 22))).Append("</text>");
-        sb.Append("</g>");
+        w.Start("text").Attr("x", tx).Attr("y", cy - 8).Attr("font-size", 12).Attr("font-weight", "600").Text(HtmlText.Clip(node.Title, 20)).End();
+        w.Start("text").Attr("x", tx).Attr("y", cy + 6).Attr("font-size", 11).Attr("fill", "#1e293b").Text(HtmlText.Clip(node.ValueText, 22)).End();
+        w.Start("text").Attr("x", tx).Attr("y", cy + 19).Attr("font-size", 11).Attr("fill", "#7c2d12").Text(HtmlText.Clip(node.GradText, 22)).End();
+        w.End();
     }
 
     /// <inheritdoc/>

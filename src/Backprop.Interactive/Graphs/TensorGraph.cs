@@ -39,10 +39,11 @@ public static class TensorGraph
             }
         }
         int ops = order.Count(t => !t.IsLeaf);
-        string summary = $"{order.Count:N0} tensors: {order.Count - ops:N0} leaves, {ops:N0} operations; output {HtmlText.Short(output.DisplayName)} {Shape(output)}";
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        string summary = string.Create(invariant, $"{order.Count:N0} tensors: {order.Count - ops:N0} leaves, {ops:N0} operations; output {HtmlText.Short(output.DisplayName)} {Shape(output)}");
         if (output.ElementCount == 1) summary += $" = {HtmlText.Number(output.Item())}";
         summary += nodes.Count < order.Count
-            ? $". Showing the {nodes.Count:N0} tensors within {depth} steps of the output; pass GraphOptions {{ MaxNodes = …, Depth = … }} to draw more."
+            ? string.Create(invariant, $". Showing the {nodes.Count:N0} tensors within {depth} steps of the output; pass GraphOptions {{ MaxNodes = …, Depth = … }} to draw more.")
             : ".";
         return new GraphModel(nodes, edges, order.Count, summary);
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Backprop.Interactive.Html;
 
 namespace Backprop.Interactive.Graphs;
@@ -73,10 +74,11 @@ public static class ValueGraph
             else if (v.IsParameter) parameters++;
             else inputs++;
         }
-        string counts = $"{order.Count:N0} nodes: {inputs:N0} inputs, {parameters:N0} parameters, {constants:N0} constants, {ops:N0} operations; " +
+        var invariant = CultureInfo.InvariantCulture;
+        string counts = string.Create(invariant, $"{order.Count:N0} nodes: {inputs:N0} inputs, {parameters:N0} parameters, {constants:N0} constants, {ops:N0} operations; ") +
                         $"output {HtmlText.Short(output.DisplayName)} = {HtmlText.Number(output.Data)}";
         return drawn < order.Count
-            ? $"{counts}. Showing the {drawn:N0} nodes within {depth} steps of the output; pass GraphOptions {{ MaxNodes = …, Depth = … }} to draw more."
+            ? string.Create(invariant, $"{counts}. Showing the {drawn:N0} nodes within {depth} steps of the output; pass GraphOptions {{ MaxNodes = …, Depth = … }} to draw more.")
             : counts + ".";
     }
 }

@@ -1,13 +1,18 @@
 using System.Globalization;
-using System.Net;
 
 namespace Backprop.Interactive.Html;
 
 /// <summary>Small helpers every view uses: escaping, number formatting and colour scales.</summary>
 public static class HtmlText
 {
-    /// <summary>HTML-escapes text (labels come from users: a label "&lt;script&gt;" is shown, never run).</summary>
-    public static string Escape(string? text) => WebUtility.HtmlEncode(text ?? "");
+    /// <summary>HTML-escapes text as <see cref="HtmlWriter.Text(string?)"/> does (labels come from users: a label
+    /// "&lt;script&gt;" is shown, never run).</summary>
+    public static string Escape(string? text)
+    {
+        var writer = new StringWriter();
+        new HtmlWriter(writer).Text(text);
+        return writer.ToString();
+    }
 
     /// <summary>A compact, culture-independent number: 4 significant digits, NaN and ±∞ spelled out.</summary>
     public static string Number(double x, int digits = 4)
@@ -70,5 +75,15 @@ public static class HtmlText
 
     /// <summary>"Showing 200 of 1,000 rows (…)." — the note a view adds when it leaves something out.</summary>
     public static string ShowingNote(int shown, long total, string what, string? detail = null) =>
-        $"Showing {shown:N0} of {total:N0} {what}{(detail is null ? "" : $" ({detail})")}.";
+        string.Create(CultureInfo.InvariantCulture, $"Showing {shown:N0} of {total:N0} {what}{(detail is null ? "" : $" ({detail})")}.");
+
+    /// <summary>An integer with thousands separators ("1,234"), in any culture.</summary>
+    public static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>A whole number held in a double (such as a count of paths, which can exceed any integer type), with
+    /// thousands separators, in any culture.</summary>
+    public static string Count(double n) => n.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>A fraction as a percentage ("95.0 %" for 0.95 with one decimal), in any culture.</summary>
+    public static string Percent(double fraction, int decimals = 1) => fraction.ToString("P" + decimals, CultureInfo.InvariantCulture);
 }

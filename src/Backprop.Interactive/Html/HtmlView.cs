@@ -54,14 +54,17 @@ public abstract class HtmlView
     /// <summary>Writes a complete page (doctype, head, body) with the given views.</summary>
     public static void WritePage(TextWriter writer, string title, IEnumerable<HtmlView> views)
     {
-        writer.Write("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
-        writer.Write(HtmlText.Escape(HtmlText.Short(title)));
-        writer.Write("</title><style>body{font-family:" + ViewStyle.Font + ";margin:24px;color:#111}</style></head><body>\n");
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(views);
+        var w = new HtmlWriter(writer).Raw("<!DOCTYPE html>\n").Start("html").Attr("lang", "en");
+        w.Start("head").Start("meta").Attr("charset", "utf-8").End().Element("title", HtmlText.Short(title))
+         .Start("style").Raw("body{font-family:" + ViewStyle.Font + ";margin:24px;color:#111}").End().End();
+        w.Start("body").Raw("\n");
         foreach (HtmlView view in views)
         {
             view.WriteHtml(writer);
-            writer.Write('\n');
+            w.Raw("\n");
         }
-        writer.Write("</body></html>\n");
+        w.End().End().Raw("\n");
     }
 }

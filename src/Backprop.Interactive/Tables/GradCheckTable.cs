@@ -1,4 +1,3 @@
-using System.Text;
 using Backprop.Interactive.Html;
 
 namespace Backprop.Interactive.Tables;
@@ -12,25 +11,22 @@ public sealed class GradCheckTable(GradCheckResult result) : HtmlView
     protected override string Title => "Gradient check";
 
     /// <inheritdoc/>
-    public override void WriteHtml(TextWriter w)
+    public override void WriteHtml(TextWriter writer)
     {
         bool passed = _result.Passed();
-        var sb = new StringBuilder("<div class=\"bp-view bp-gradcheck\">").Append(TableWriter.Styles);
-        sb.Append("<div class=\"bp-caption\">Backprop against central finite differences: ")
-          .Append(passed ? "<span class=\"bp-ok\">all agree ✓</span>" : "<span class=\"bp-bad\">disagreement ✗</span>")
-          .Append(" (largest relative error ").Append(_result.MaxRelativeError.ToString("0.0e+0")).Append(")</div>");
-        sb.Append("<table class=\"bp-table\">").Append(TableWriter.Header("input", "value", "analytic (backprop)", "numeric", "rel. error")).Append("<tbody>");
+        var w = new HtmlWriter(writer).BeginView("bp-gradcheck", TableWriter.Css);
+        w.Start("div", "bp-caption").Text("Backprop against central finite differences: ")
+         .Element("span", passed ? "bp-ok" : "bp-bad", passed ? "all agree ✓" : "disagreement ✗")
+         .Text(" (largest relative error ").Number(_result.MaxRelativeError, "0.0e+0").Text(")").End();
+        w.BeginTable("input", "value", "analytic (backprop)", "numeric", "rel. error");
         foreach (GradCheckEntry e in _result.Take(GradientTable.DefaultMaxRows))
         {
-            string cls = e.IsClose() ? "bp-ok" : "bp-bad";
-            sb.Append("<tr>").Append(TableWriter.TextCell(e.Name)).Append(TableWriter.NumberCell(e.Input)).Append(TableWriter.NumberCell(e.Analytic))
-              .Append(TableWriter.NumberCell(e.Numeric)).Append($"<td class=\"{cls}\">{e.RelativeError:0.0e+0}</td></tr>");
+            w.Start("tr").TextCell(e.Name).NumberCell(e.Input).NumberCell(e.Analytic).NumberCell(e.Numeric)
+             .ErrorCell(e.RelativeError, e.IsClose()).End();
         }
-        sb.Append("</tbody></table>");
-        if (_result.Count > GradientTable.DefaultMaxRows)
-            sb.Append(TableWriter.Note(GradientTable.DefaultMaxRows, _result.Count, "inputs"));
-        sb.Append("</div>");
-        w.Write(sb.ToString());
+        w.EndTable();
+        if (_result.Count > GradientTable.DefaultMaxRows) w.Note(GradientTable.DefaultMaxRows, _result.Count, "inputs");
+        w.End();
     }
 
     /// <inheritdoc/>

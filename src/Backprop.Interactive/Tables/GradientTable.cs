@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Backprop.Interactive.Html;
 
@@ -109,37 +110,34 @@ public sealed class GradientTable : HtmlView
     private bool HasNumeric => Rows.Any(r => !double.IsNaN(r.Numeric));
 
     /// <inheritdoc/>
-    public override void WriteHtml(TextWriter w)
+    public override void WriteHtml(TextWriter writer)
     {
-        var sb = new StringBuilder("<div class=\"bp-view bp-gradients\">").Append(TableWriter.Styles);
-        if (Caption is not null) sb.Append("<div class=\"bp-caption\">").Append(HtmlText.Escape(HtmlText.Short(Caption))).Append("</div>");
+        var w = new HtmlWriter(writer).BeginView("bp-gradients", TableWriter.Css, Caption is null ? null : HtmlText.Short(Caption));
         var columns = new List<string> { "name", "!op", "!kind", "value", "grad" };
         if (LearningRate is not null) columns.Add("w − lr·grad");
         if (HasNumeric) { columns.Add("numeric grad"); columns.Add("rel. error"); }
-        sb.Append("<table class=\"bp-table\">").Append(TableWriter.Header(columns.ToArray())).Append("<tbody>");
+        w.BeginTable(columns.ToArray());
         double scale = TableWriter.Scale(Rows.Where(r => r.Kind != "output").Select(r => r.Grad));
         foreach (GradientRow r in Rows)
         {
-            sb.Append("<tr>").Append(TableWriter.TextCell(r.Name)).Append(TableWriter.TextCell(r.Op)).Append(TableWriter.TextCell(r.Kind))
-              .Append(TableWriter.NumberCell(r.Data)).Append(TableWriter.NumberCell(r.Grad, scale));
-            if (LearningRate is not null) sb.Append(double.IsNaN(r.Updated) ? "<td></td>" : TableWriter.NumberCell(r.Updated));
+            w.Start("tr").TextCell(r.Name).TextCell(r.Op).TextCell(r.Kind).NumberCell(r.Data).NumberCell(r.Grad, scale);
+            if (LearningRate is not null)
+            {
+                if (double.IsNaN(r.Updated)) w.EmptyCell();
+                else w.NumberCell(r.Updated);
+            }
             if (HasNumeric)
             {
-                if (double.IsNaN(r.Numeric)) sb.Append("<td></td><td></td>");
-                else
-                {
-                    string cls = r.RelativeError <= 1e-5 ? "bp-ok" : "bp-bad";
-                    sb.Append(TableWriter.NumberCell(r.Numeric)).Append($"<td class=\"{cls}\">{r.RelativeError:0.0e+0}</td>");
-                }
+                if (double.IsNaN(r.Numeric)) w.EmptyCell().EmptyCell();
+                else w.NumberCell(r.Numeric).ErrorCell(r.RelativeError, r.RelativeError <= 1e-5);
             }
-            sb.Append("</tr>");
+            w.End();
         }
-        sb.Append("</tbody></table>");
+        w.EndTable();
         if (_totalRows > Rows.Count)
-            sb.Append(TableWriter.Note(Rows.Count, _totalRows, "rows", Order == GradientOrder.AbsGradDescending ? "largest |grad| first" : "forward order"));
-        if (Rows.Count == 0) sb.Append("<div class=\"bp-note\">No rows: the graph has no nodes of the requested kind.</div>");
-        sb.Append("</div>");
-        w.Write(sb.ToString());
+            w.Note(Rows.Count, _totalRows, "rows", Order == GradientOrder.AbsGradDescending ? "largest |grad| first" : "forward order");
+        if (Rows.Count == 0) w.Element("div", "bp-note", "No rows: the graph has no nodes of the requested kind.");
+        w.End();
     }
 
     /// <inheritdoc/>
@@ -150,7 +148,7 @@ public sealed class GradientTable : HtmlView
         foreach (GradientRow r in Rows)
             sb.AppendLine($"{HtmlText.Clip(r.Name, 16),-16} {r.Kind,-9} value {HtmlText.Number(r.Data, 6),12}  grad {HtmlText.Number(r.Grad, 6),12}" +
                           (double.IsNaN(r.Updated) ? "" : $"  → {HtmlText.Number(r.Updated, 6)}") +
-                          (double.IsNaN(r.Numeric) ? "" : $"  numeric {HtmlText.Number(r.Numeric, 6)} (rel {r.RelativeError:0.0e+0})"));
+                          (double.IsNaN(r.Numeric) ? "" : $"  numeric {HtmlText.Number(r.Numeric, 6)} (rel {r.RelativeError.ToString("0.0e+0", CultureInfo.InvariantCulture)})"));
         if (_totalRows > Rows.Count) sb.AppendLine($"… {_totalRows - Rows.Count} more rows");
         return sb.ToString().TrimEnd();
     }

@@ -24,52 +24,60 @@ public sealed class LayerDeltaTable : HtmlView
     protected override string Title => "Layer δ table";
 
     /// <inheritdoc/>
-    public override void WriteHtml(TextWriter w)
+    public override void WriteHtml(TextWriter writer)
     {
-        var sb = new StringBuilder("<div class=\"bp-view bp-deltas\">").Append(TableWriter.Styles)
-            .Append("<style>.bp-vec{border-collapse:collapse;font-size:11px;font-variant-numeric:tabular-nums}.bp-vec td{padding:1px 5px;border:1px solid #f1f5f9;text-align:right}")
-            .Append(".bp-deltas .bp-table td{vertical-align:top}</style>");
-        sb.Append("<div class=\"bp-caption\">Backprop by the δ equations, from the loss (L = ").Append(HtmlText.Number(_result.Loss, 6))
-          .Append(") back to the input: δᴸ from the loss, then δˡ = (Wˡ⁺¹ᵀδˡ⁺¹) ⊙ f′(zˡ), ∂L/∂Wˡ = δˡ aˡ⁻¹ᵀ, ∂L/∂bˡ = δˡ.</div>");
-        sb.Append("<table class=\"bp-table\">").Append(TableWriter.Header("layer", "!f", "!z (preactivation)", "!a (activation)", "!δ = ∂L/∂z", "!∂L/∂W", "!∂L/∂b", "!∂L/∂a passed back")).Append("<tbody>");
+        var w = new HtmlWriter(writer).BeginView("bp-deltas", TableWriter.Css + Css);
+        w.Start("div", "bp-caption").Text("Backprop by the δ equations, from the loss (L = ").Number(_result.Loss, 6)
+         .Text(") back to the input: δᴸ from the loss, then δˡ = (Wˡ⁺¹ᵀδˡ⁺¹) ⊙ f′(zˡ), ∂L/∂Wˡ = δˡ aˡ⁻¹ᵀ, ∂L/∂bˡ = δˡ.").End();
+        w.BeginTable("layer", "!f", "!z (preactivation)", "!a (activation)", "!δ = ∂L/∂z", "!∂L/∂W", "!∂L/∂b", "!∂L/∂a passed back");
         int last = Math.Max(0, _result.Layers.Count - MaxShownLayers);
         for (int l = _result.Layers.Count - 1; l >= last; l--)
         {
             LayerBackprop layer = _result.Layers[l];
-            sb.Append("<tr><td class=\"bp-l\">").Append(layer.Index).Append("</td>").Append(TableWriter.TextCell(layer.Function.ToString()))
-              .Append("<td>").Append(Vector(layer.Preactivation)).Append("</td><td>").Append(Vector(layer.Activation)).Append("</td><td>")
-              .Append(Vector(layer.Delta)).Append("</td><td>").Append(Matrix(layer.WeightGradient)).Append("</td><td>")
-              .Append(Vector(layer.BiasGradient)).Append("</td><td>").Append(Vector(layer.InputGradient)).Append("</td></tr>");
+            w.Start("tr").Start("td", "bp-l").Text(layer.Index).End().TextCell(layer.Function.ToString());
+            Vector(w, layer.Preactivation);
+            Vector(w, layer.Activation);
+            Vector(w, layer.Delta);
+            Matrix(w, layer.WeightGradient);
+            Vector(w, layer.BiasGradient);
+            Vector(w, layer.InputGradient);
+            w.End();
         }
-        sb.Append("</tbody></table>");
-        if (last > 0) sb.Append(TableWriter.Note(_result.Layers.Count - last, _result.Layers.Count, "layers", "those nearest the loss"));
-        w.Write(sb.Append("</div>").ToString());
+        w.EndTable();
+        if (last > 0) w.Note(_result.Layers.Count - last, _result.Layers.Count, "layers", "those nearest the loss");
+        w.End();
     }
 
-    private static string Vector(double[] v)
+    private const string Css =
+        ".bp-vec{border-collapse:collapse;font-size:11px;font-variant-numeric:tabular-nums}.bp-vec td{padding:1px 5px;border:1px solid #f1f5f9;text-align:right}" +
+        ".bp-deltas .bp-table td{vertical-align:top}";
+
+    /// <summary>A cell holding the first <see cref="MaxCells"/> entries of <paramref name="v"/> as a one-row grid.</summary>
+    private static void Vector(HtmlWriter w, double[] v)
     {
         double scale = TableWriter.Scale(v);
-        var sb = new StringBuilder("<table class=\"bp-vec\"><tr>");
-        for (int i = 0; i < Math.Min(v.Length, MaxCells); i++) sb.Append(TableWriter.NumberCell(v[i], scale > 0 ? scale : 1));
-        if (v.Length > MaxCells) sb.Append("<td>… ").Append(v.Length - MaxCells).Append(" more</td>");
-        return sb.Append("</tr></table>").ToString();
+        w.Start("td").Start("table", "bp-vec").Start("tr");
+        for (int i = 0; i < Math.Min(v.Length, MaxCells); i++) w.NumberCell(v[i], scale > 0 ? scale : 1);
+        if (v.Length > MaxCells) w.Start("td").Text("… ").Text(v.Length - MaxCells).Text(" more").End();
+        w.End().End().End();
     }
 
-    private static string Matrix(double[,] m)
+    /// <summary>A cell holding the first <see cref="MaxCells"/> rows and columns of <paramref name="m"/> as a grid.</summary>
+    private static void Matrix(HtmlWriter w, double[,] m)
     {
         int rows = m.GetLength(0), columns = m.GetLength(1);
         double scale = 0;
         foreach (double x in m) if (double.IsFinite(x)) scale = Math.Max(scale, Math.Abs(x));
-        var sb = new StringBuilder("<table class=\"bp-vec\">");
+        w.Start("td").Start("table", "bp-vec");
         for (int r = 0; r < Math.Min(rows, MaxCells); r++)
         {
-            sb.Append("<tr>");
-            for (int c = 0; c < Math.Min(columns, MaxCells); c++) sb.Append(TableWriter.NumberCell(m[r, c], scale > 0 ? scale : 1));
-            if (columns > MaxCells) sb.Append("<td>…</td>");
-            sb.Append("</tr>");
+            w.Start("tr");
+            for (int c = 0; c < Math.Min(columns, MaxCells); c++) w.NumberCell(m[r, c], scale > 0 ? scale : 1);
+            if (columns > MaxCells) w.Element("td", "…");
+            w.End();
         }
-        if (rows > MaxCells) sb.Append("<tr><td>⋮ ").Append(rows - MaxCells).Append(" more rows</td></tr>");
-        return sb.Append("</table>").ToString();
+        if (rows > MaxCells) w.Start("tr").Start("td").Text("⋮ ").Text(rows - MaxCells).Text(" more rows").End().End();
+        w.End().End();
     }
 
     /// <inheritdoc/>

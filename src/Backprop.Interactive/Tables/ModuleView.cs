@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Backprop.Interactive.Html;
 
 namespace Backprop.Interactive.Tables;
@@ -46,7 +45,7 @@ public sealed class ModuleView : HtmlView
             foreach (var (name, child) in children) Visit(path.Length == 0 ? name : $"{path}.{name}", child);
         }
         Visit("", module);
-        string heading = $"{module.GetType().Name}: {module.ParameterCount:N0} parameters, {(module.IsTraining ? "training" : "evaluation")} mode";
+        string heading = $"{module.GetType().Name}: {HtmlText.Count(module.ParameterCount)} parameters, {(module.IsTraining ? "training" : "evaluation")} mode";
         return new ModuleView(heading, rows);
     }
 
@@ -77,24 +76,23 @@ public sealed class ModuleView : HtmlView
     protected override string Title => "Model";
 
     /// <inheritdoc/>
-    public override void WriteHtml(TextWriter w)
+    public override void WriteHtml(TextWriter writer)
     {
-        var sb = new StringBuilder("<div class=\"bp-view bp-module\">").Append(TableWriter.Styles);
-        sb.Append("<div class=\"bp-caption\"><b>").Append(HtmlText.Escape(HtmlText.Short(Heading))).Append("</b></div>");
-        sb.Append("<table class=\"bp-table\">").Append(TableWriter.Header("layer", "!type", "!shape", "parameters", "!activation")).Append("<tbody>");
+        var w = new HtmlWriter(writer).BeginView("bp-module", TableWriter.Css);
+        w.Start("div", "bp-caption").Element("b", HtmlText.Short(Heading)).End();
+        w.BeginTable("layer", "!type", "!shape", "parameters", "!activation");
         foreach (ModuleRow r in Rows.Take(MaxShownRows))
-            sb.Append("<tr>").Append(TableWriter.TextCell(r.Name)).Append(TableWriter.TextCell(r.Kind)).Append(TableWriter.TextCell(r.Shape))
-              .Append("<td>").Append(r.Parameters.ToString("N0")).Append("</td>").Append(TableWriter.TextCell(r.Activation)).Append("</tr>");
-        sb.Append("<tr><th class=\"bp-l\" colspan=\"3\">total</th><th>").Append(TotalParameters.ToString("N0")).Append("</th><th></th></tr>");
-        sb.Append("</tbody></table>");
-        if (Rows.Count > MaxShownRows) sb.Append(TableWriter.Note(MaxShownRows, Rows.Count, "layers", "the total counts all"));
-        w.Write(sb.Append("</div>").ToString());
+            w.Start("tr").TextCell(r.Name).TextCell(r.Kind).TextCell(r.Shape).Start("td").Count(r.Parameters).End().TextCell(r.Activation).End();
+        w.Start("tr").Start("th", "bp-l").Attr("colspan", 3).Text("total").End().Start("th").Count(TotalParameters).End().Start("th").End().End();
+        w.EndTable();
+        if (Rows.Count > MaxShownRows) w.Note(MaxShownRows, Rows.Count, "layers", "the total counts all");
+        w.End();
     }
 
     /// <inheritdoc/>
     public override string ToText() =>
         HtmlText.Short(Heading) + "\n" +
-        string.Join("\n", Rows.Take(MaxShownRows).Select(r => $"  {HtmlText.Short(r.Name),-10} {HtmlText.Short(r.Kind),-10} {r.Shape,-14} {r.Parameters,10:N0}  {r.Activation}")) +
-        (Rows.Count > MaxShownRows ? $"\n  … {Rows.Count - MaxShownRows:N0} more layers" : "") +
-        $"\n  total {TotalParameters:N0} parameters";
+        string.Join("\n", Rows.Take(MaxShownRows).Select(r => $"  {HtmlText.Short(r.Name),-10} {HtmlText.Short(r.Kind),-10} {r.Shape,-14} {HtmlText.Count(r.Parameters),10}  {r.Activation}")) +
+        (Rows.Count > MaxShownRows ? $"\n  … {HtmlText.Count(Rows.Count - MaxShownRows)} more layers" : "") +
+        $"\n  total {HtmlText.Count(TotalParameters)} parameters";
 }

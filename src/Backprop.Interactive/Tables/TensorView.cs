@@ -1,4 +1,3 @@
-using System.Text;
 using Backprop.Interactive.Graphs;
 using Backprop.Interactive.Html;
 
@@ -44,34 +43,35 @@ public sealed class TensorView : HtmlView
     }
 
     /// <inheritdoc/>
-    public override void WriteHtml(TextWriter w)
+    public override void WriteHtml(TextWriter writer)
     {
-        var sb = new StringBuilder("<div class=\"bp-view bp-tensor\">").Append(TableWriter.Styles)
-            .Append("<style>.bp-grid{border-collapse:collapse;font-variant-numeric:tabular-nums;font-size:12px}.bp-grid td{padding:2px 6px;text-align:right;border:1px solid #f1f5f9;min-width:3em}")
-            .Append(".bp-grid td.bp-e{color:#94a3b8;text-align:center;background:#fff}.bp-pair{display:flex;gap:24px;flex-wrap:wrap;align-items:flex-start}.bp-sub{font-size:12px;color:#475569;margin:4px 0}</style>");
-        sb.Append("<div class=\"bp-caption\"><b>").Append(HtmlText.Escape(Header())).Append("</b></div>");
+        var w = new HtmlWriter(writer).BeginView("bp-tensor", TableWriter.Css + Css);
+        w.Start("div", "bp-caption").Element("b", Header()).End();
         if (_tensor.ElementCount == 0)
         {
-            sb.Append("<div class=\"bp-note\">Empty tensor: no elements to show.</div></div>");
-            w.Write(sb.ToString());
+            w.Element("div", "bp-note", "Empty tensor: no elements to show.").End();
             return;
         }
-        double[] values = _tensor.ToArray();
         Tensor? grad = _tensor.Grad;
-        sb.Append("<div class=\"bp-pair\"><div><div class=\"bp-sub\">values — ").Append(HtmlText.Escape(TensorStats.Of(_tensor).ToString())).Append("</div>");
-        AppendGrid(sb, values);
-        sb.Append("</div>");
-        if (grad is not null)
-        {
-            sb.Append("<div><div class=\"bp-sub\">grad — ").Append(HtmlText.Escape(TensorStats.Of(grad).ToString())).Append("</div>");
-            AppendGrid(sb, grad.ToArray());
-            sb.Append("</div>");
-        }
-        sb.Append("</div></div>");
-        w.Write(sb.ToString());
+        w.Start("div", "bp-pair");
+        Grid(w, "values — ", _tensor);
+        if (grad is not null) Grid(w, "grad — ", grad);
+        w.End().End();
     }
 
-    private void AppendGrid(StringBuilder sb, double[] values)
+    private const string Css =
+        ".bp-grid{border-collapse:collapse;font-variant-numeric:tabular-nums;font-size:12px}.bp-grid td{padding:2px 6px;text-align:right;border:1px solid #f1f5f9;min-width:3em}" +
+        ".bp-grid td.bp-e{color:#94a3b8;text-align:center;background:#fff}.bp-pair{display:flex;gap:24px;flex-wrap:wrap;align-items:flex-start}.bp-sub{font-size:12px;color:#475569;margin:4px 0}";
+
+    /// <summary>A titled block: the statistics of <paramref name="t"/>, then its elements as grids.</summary>
+    private void Grid(HtmlWriter w, string title, Tensor t)
+    {
+        w.Start("div").Element("div", "bp-sub", title + TensorStats.Of(t));
+        WriteGrids(w, t.ToArray());
+        w.End();
+    }
+
+    private void WriteGrids(HtmlWriter w, double[] values)
     {
         double scale = TableWriter.Scale(values);
         IReadOnlyList<int> shape = _tensor.Shape;
@@ -80,22 +80,21 @@ public sealed class TensorView : HtmlView
         int slices = rows * columns == 0 ? 0 : values.Length / (rows * columns);
         foreach (int s in Elide(slices, MaxSlices))
         {
-            if (shape.Count > 2)
-                sb.Append("<div class=\"bp-sub\">").Append(s < 0 ? "⋮" : HtmlText.Escape(HtmlText.Short($"[{SliceIndex(s)}, :, :]"))).Append("</div>");
+            if (shape.Count > 2) w.Element("div", "bp-sub", s < 0 ? "⋮" : HtmlText.Short($"[{SliceIndex(s)}, :, :]"));
             if (s < 0) continue;
-            sb.Append("<table class=\"bp-grid\"><tbody>");
+            w.Start("table", "bp-grid").Start("tbody");
             foreach (int r in Elide(rows, _maxRows))
             {
-                sb.Append("<tr>");
+                w.Start("tr");
                 foreach (int c in Elide(columns, _maxColumns))
                 {
-                    if (r < 0) { sb.Append("<td class=\"bp-e\">").Append(c < 0 ? "⋱" : "⋮").Append("</td>"); continue; }
-                    if (c < 0) { sb.Append("<td class=\"bp-e\">…</td>"); continue; }
-                    sb.Append(TableWriter.NumberCell(values[(s * rows + r) * columns + c], scale > 0 ? scale : 1));
+                    if (r < 0) w.Element("td", "bp-e", c < 0 ? "⋱" : "⋮");
+                    else if (c < 0) w.Element("td", "bp-e", "…");
+                    else w.NumberCell(values[(s * rows + r) * columns + c], scale > 0 ? scale : 1);
                 }
-                sb.Append("</tr>");
+                w.End();
             }
-            sb.Append("</tbody></table>");
+            w.End().End();
         }
     }
 
