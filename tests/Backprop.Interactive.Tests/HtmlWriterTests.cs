@@ -75,9 +75,9 @@ public class HtmlWriterTests
         loss.Backward(retainAllGrads: true);
         yield return ("tensor graph", loss.Graph());
         yield return ("tensor", t.View());
-        Sequential model = MLP.Create(2, [40, 40], 2, ActivationKind.Tanh, seed: 3);
+        Sequential model = MLP.Create(2, [40, 40], 2, Activation.Tanh, seed: 3);
         yield return ("module", model.Summary());
-        var net = new DenseNetwork(LossFunction.Mse, new DenseLayer(new double[3, 1], [0.25, -0.5, 1.5], ActivationFunction.Sigmoid));
+        var net = new DenseNetwork(LossFunction.Mse, new DenseLayer(new double[3, 1], [0.25, -0.5, 1.5], Activation.Sigmoid));
         yield return ("deltas", net.Backpropagate([1.0], [0.0, 1.0, 0.0]).DeltaTable());
         var data = Datasets.TwoMoons(60, 0.1, seed: 4);
         var set = TensorDataset.FromClassification(data);
