@@ -94,7 +94,12 @@ public sealed class TensorDataset
     public Batch GetBatch(int[] indices)
     {
         ArgumentNullException.ThrowIfNull(indices);
-        int[] idx = (int[])indices.Clone();
+        return Gather((int[])indices.Clone());
+    }
+
+    /// <summary>The batch of rows <paramref name="idx"/>, an array the batch owns from now on.</summary>
+    private Batch Gather(int[] idx)
+    {
         Tensor x = Features.IndexSelect(idx);
         int[]? labels = null;
         if (Labels is not null)
@@ -122,7 +127,7 @@ public sealed class TensorDataset
     private IEnumerable<Batch> Enumerate(int[] order, int batchSize)
     {
         for (int start = 0; start < order.Length; start += batchSize)
-            yield return GetBatch(order[start..Math.Min(order.Length, start + batchSize)]);
+            yield return Gather(order[start..Math.Min(order.Length, start + batchSize)]); // the range is a fresh copy
     }
 
     /// <summary>The number of batches <see cref="Batches"/> yields for <paramref name="batchSize"/>.</summary>
