@@ -37,7 +37,7 @@ public readonly struct TensorScope : IDisposable
     /// <summary>True while a scope is open on the calling thread (ops then take storage from the pool).</summary>
     internal static bool IsActive => t_innermost is not null;
 
-    /// <summary>The number of tensors this scope will release when it ends (0 once it has ended).</summary>
+    /// <summary>The number of tensors recorded in this scope so far, moved-out ones included (0 once it has ended).</summary>
     public int Count => IsOpen ? _frame!.Tracked.Count : 0;
 
     private bool IsOpen => _frame is not null && _frame.Open && _frame.Generation == _generation;
