@@ -16,7 +16,7 @@ namespace Backprop;
 /// </remarks>
 internal static class StoragePool
 {
-    internal const int MaxPerSize = 8, MaxSizes = 32;
+    internal const int MaxPerSize = 64, MaxSizes = 32; // 64: a scope may release many results of one shape (an unrolled loop)
     internal const long MaxBytes = 256L << 20;
 
     private sealed class Shelf

@@ -217,7 +217,7 @@ public sealed class Trainer
     /// <summary>
     /// The loss and metric on <paramref name="data"/> (sample-weighted means over batches of
     /// <see cref="EvaluationBatchSize"/>), with the model in evaluation mode and no graph recorded; the model's
-    /// mode is restored afterwards.
+    /// mode is restored afterwards. Each batch's activations are released after it (a <see cref="TensorScope"/>).
     /// </summary>
     public (double Loss, double Metric) Evaluate(TensorDataset data)
     {
@@ -231,6 +231,7 @@ public sealed class Trainer
             double lossSum = 0, metricSum = 0;
             foreach (Batch batch in data.Batches(Math.Max(1, EvaluationBatchSize)))
             {
+                using TensorScope scope = Tensor.Scope(); // the batch's activations die here
                 Tensor output = Model.Forward(batch.Features);
                 lossSum += ComputeLoss(output, batch).Item() * batch.Count;
                 metricSum += ComputeMetric(output, batch) * batch.Count;

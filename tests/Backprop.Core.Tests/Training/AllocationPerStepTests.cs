@@ -27,14 +27,7 @@ public sealed class AllocationPerStepTests(ITestOutputHelper output)
         var labels = new int[batch];
         for (int i = 0; i < batch; i++) labels[i] = rng.NextInt(10);
 
-        AssertSmall($"mlp{batch}", () =>
-        {
-            using TensorScope scope = Tensor.Scope();
-            Tensor loss = Losses.CrossEntropy(model.Forward(x), labels);
-            sgd.ZeroGrad();
-            loss.Backward();
-            sgd.Step();
-        });
+        AssertSmall($"mlp{batch}", ScopedStep(model, sgd, x, output => Losses.CrossEntropy(output, labels)));
     }
 
     [Fact]
@@ -45,14 +38,7 @@ public sealed class AllocationPerStepTests(ITestOutputHelper output)
         var x = Tensor.Randn([100, 2], 8);
         var y = Tensor.Randn([100, 1], 9);
 
-        AssertSmall("tiny", () =>
-        {
-            using TensorScope scope = Tensor.Scope();
-            Tensor loss = Losses.MSE(model.Forward(x), y);
-            sgd.ZeroGrad();
-            loss.Backward();
-            sgd.Step();
-        });
+        AssertSmall("tiny", ScopedStep(model, sgd, x, output => Losses.MSE(output, y)));
     }
 
     [Fact]
@@ -81,6 +67,16 @@ public sealed class AllocationPerStepTests(ITestOutputHelper output)
         output.WriteLine($"Trainer.Fit, batch {BatchSize}: {perStep} bytes per step ({least} bytes for {steps} steps)");
         Assert.True(perStep <= MaxBytesPerStep, $"Trainer.Fit allocated {perStep} bytes per step; expected at most {MaxBytesPerStep}");
     }
+
+    /// <summary>The hand-written training step in a scope (README, "Training without allocation").</summary>
+    private static Action ScopedStep(Module model, Optimizer optimizer, Tensor x, Func<Tensor, Tensor> lossOf) => () =>
+    {
+        using TensorScope scope = Tensor.Scope();
+        Tensor loss = lossOf(model.Forward(x));
+        optimizer.ZeroGrad();
+        loss.Backward();
+        optimizer.Step();
+    };
 
     private void AssertSmall(string name, Action step)
     {
