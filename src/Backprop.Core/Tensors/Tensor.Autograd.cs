@@ -43,6 +43,7 @@ public sealed partial class Tensor
                     $"RequiresGrad: {DisplayName} was computed by '{Op}', so it is not a leaf; only leaves can change " +
                     "RequiresGrad. Use Detach() for a leaf copy of it that shares its data.");
             _requiresGrad = value;
+            if (value) KeepBeyondScopes(); // a parameter: never released by a scope
         }
     }
 

@@ -37,6 +37,14 @@ public sealed partial class Tensor : IDisposable
         return this;
     }
 
+    /// <summary>Takes this tensor out of its scope for good: something long-lived (a module, a data set, an optimizer)
+    /// holds it. Returns this tensor.</summary>
+    internal Tensor KeepBeyondScopes()
+    {
+        OwningScope = null;
+        return this;
+    }
+
     /// <summary>A Float64 buffer an op keeps for its backward step (not cleared): inside a scope its storage comes from
     /// the pool and it is released with the scope's other tensors (a backward step reading it afterwards throws,
     /// naming <paramref name="label"/>).</summary>

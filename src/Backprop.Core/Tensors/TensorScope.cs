@@ -13,8 +13,10 @@ namespace Backprop;
 /// belongs to the enclosing scope, or to the garbage collector outside every scope), or copy the numbers out
 /// (<see cref="Tensor.Item"/>, <see cref="Tensor.ToArray"/>).</para>
 /// <para>What a scope never releases: tensors made by factories (<see cref="Tensor.Zeros(int[])"/>,
-/// <see cref="Tensor.FromArray(float[], int[])"/>, …: inputs, parameters, module buffers), gradients
-/// (<see cref="Tensor.Grad"/>), and tensors made before it began. A storage shared by several tensors (a view, a
+/// <see cref="Tensor.FromArray(float[], int[])"/>, …: inputs, parameters, module buffers), tensors given
+/// <see cref="Tensor.RequiresGrad"/> = true, registered as a module's parameter or buffer or held by a
+/// <c>TensorDataset</c> (even when an op inside the scope made them), gradients (<see cref="Tensor.Grad"/>), and
+/// tensors made before it began. A storage shared by several tensors (a view, a
 /// <see cref="Tensor.Detach"/>ed copy) goes back to the pool only when every tensor over it is released, so a view
 /// kept after the scope, or a detached leaf, keeps its data.</para>
 /// <para>Scopes nest, belong to the thread that began them, and end in reverse order. A <c>default</c> instance does

@@ -17,7 +17,7 @@ public sealed class TensorDataset
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(labels);
         CheckRows(features, labels.Length, "labels");
-        Features = features;
+        Features = features.KeepBeyondScopes(); // a data set outlives every TensorScope
         Labels = (int[])labels.Clone();
     }
 
@@ -33,8 +33,8 @@ public sealed class TensorDataset
             $"TensorDataset: targets of shape {Shapes.Format(targets.Shape)} have no rows; expected [N, …] for features {Shapes.Format(features.Shape)}.");
         CheckRows(features, targets.Shape[0], "targets");
         Shapes.CheckSameDType("TensorDataset", features, targets);
-        Features = features;
-        Targets = targets;
+        Features = features.KeepBeyondScopes();
+        Targets = targets.KeepBeyondScopes();
     }
 
     private static void CheckRows(Tensor features, int rows, string what)

@@ -143,6 +143,23 @@ public class TensorScopeTests
         Assert.Throws<ObjectDisposedException>(() => y.MoveToOuterScope());
     }
 
+    [Fact]
+    public void Parameters_and_data_sets_made_by_ops_inside_a_scope_outlive_it()
+    {
+        Tensor w, features;
+        Backprop.Training.TensorDataset data;
+        using (Tensor.Scope())
+        {
+            w = Tensor.Randn([3], 1, DType.Float64) * 0.5;
+            w.RequiresGrad = true;
+            features = Tensor.Ones([4, 2], DType.Float64) * 2.0;
+            data = new Backprop.Training.TensorDataset(features, [0, 1, 0, 1]);
+        }
+        Assert.False(w.IsDisposed);
+        Assert.False(features.IsDisposed);
+        Assert.Equal(16.0, data.Features.Sum().Item());
+    }
+
     [Theory]
     [InlineData(DType.Float32)]
     [InlineData(DType.Float64)]
