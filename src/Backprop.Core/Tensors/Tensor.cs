@@ -24,6 +24,9 @@ namespace Backprop;
 /// changed after it was saved, as PyTorch does: update parameters after the backward pass and run the forward
 /// pass again.</para>
 /// <para>A graph is not thread-safe: build and differentiate it on one thread at a time.</para>
+/// <para>Storage is garbage-collected like any array, unless released early: <see cref="Dispose"/> for one tensor,
+/// <see cref="Scope"/> for every op result of a region (a training step), after which the storage is reused by later
+/// operations and the released tensor throws on every use (see <see cref="TensorScope"/>).</para>
 /// </remarks>
 [Notebook.TypeFormatterSource(typeof(Notebook.NotebookFormatterSource))]
 public sealed partial class Tensor
