@@ -73,7 +73,8 @@ public sealed class GemmShape : Workload
 /// <summary>Elementwise ops and a row softmax over an fp32 [rows × cols] matrix through the public Tensor API,
 /// without autograd (inputs do not require grad, and the call runs inside a NoGrad scope). Both sides write into
 /// a preallocated tensor for add, mul, tanh and exp (ours: the destination overloads; the twin: out=) and
-/// allocate the result for relu and softmax (as torch, which has no out= for them).</summary>
+/// allocate the result for relu and softmax (as torch, which has no out= for them; ours in a Tensor.Scope(), so the
+/// result's storage is reused by the next call).</summary>
 public sealed class Elementwise : Workload
 {
     readonly Tensor _a, _b, _c;
@@ -109,7 +110,10 @@ public sealed class Elementwise : Workload
     public override string Name => $"{Op}-{Rows}x{Cols}";
     public override void Step()
     {
-        using (new NoGrad()) _op(_a, _b);
+        // In a scope, relu's and softmax's results go back to the pool at its end (the destination overloads return
+        // _c, made before the scope, which stays).
+        using (new NoGrad())
+        using (Tensor.Scope()) _op(_a, _b);
     }
     public override Dictionary<string, object> Export(string dir) => new()
     {

@@ -115,8 +115,11 @@ public sealed class MlpStep : Workload
     public override string Name => _name;
     public override double? Check => _firstLoss;
 
+    /// <summary>One step in a <see cref="TensorScope"/> (README, "Training without allocation"): the activations, the
+    /// loss and their gradients are released at its end and their storage serves the next step.</summary>
     public override void Step()
     {
+        using TensorScope scope = Tensor.Scope();
         Tensor output = _model.Forward(_x);
         Tensor loss = _labels is not null ? Functional.CrossEntropy(output, _labels) : Functional.MSE(output, _target!);
         _sgd.ZeroGrad();

@@ -15,7 +15,7 @@ public sealed class TensorDataset
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(labels);
         CheckRows(features, labels.Length, "labels");
-        Features = features;
+        Features = features.KeepBeyondScopes(); // a data set outlives every TensorScope
         Labels = (int[])labels.Clone();
     }
 
@@ -31,8 +31,8 @@ public sealed class TensorDataset
             $"TensorDataset: targets of shape {Shapes.Format(targets.Shape)} have no rows; expected [N, …] for features {Shapes.Format(features.Shape)}.");
         CheckRows(features, targets.Shape[0], "targets");
         Shapes.CheckSameDType("TensorDataset", features, targets);
-        Features = features;
-        Targets = targets;
+        Features = features.KeepBeyondScopes();
+        Targets = targets.KeepBeyondScopes();
     }
 
     private static void CheckRows(Tensor features, int rows, string what)
@@ -92,7 +92,12 @@ public sealed class TensorDataset
     public Batch GetBatch(int[] indices)
     {
         ArgumentNullException.ThrowIfNull(indices);
-        int[] idx = (int[])indices.Clone();
+        return Gather((int[])indices.Clone());
+    }
+
+    /// <summary>The batch of rows <paramref name="idx"/>, an array the batch owns from now on.</summary>
+    private Batch Gather(int[] idx)
+    {
         Tensor x = Features.IndexSelect(idx);
         int[]? labels = null;
         if (Labels is not null)
@@ -120,7 +125,7 @@ public sealed class TensorDataset
     private IEnumerable<Batch> Enumerate(int[] order, int batchSize)
     {
         for (int start = 0; start < order.Length; start += batchSize)
-            yield return GetBatch(order[start..Math.Min(order.Length, start + batchSize)]);
+            yield return Gather(order[start..Math.Min(order.Length, start + batchSize)]); // the range is a fresh copy
     }
 
     /// <summary>The number of batches <see cref="Batches"/> yields for <paramref name="batchSize"/>.</summary>

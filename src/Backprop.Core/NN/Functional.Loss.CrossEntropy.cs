@@ -19,23 +19,25 @@ public static partial class Functional
     {
         CheckLabels("CrossEntropy", logits, labels, "logits");
         int n = logits.Shape[0], c = logits.Shape[1];
-        int[] y = (int[])labels.Clone();
         // Saved for the backward step, per row: the max m and s = Σ e^{z − m}, so softmax = e^{z − m}/s
-        // (z − m is exact in float32 near the max, unlike z − lse).
-        var rowMax = new double[n];
-        var rowSum = new double[n];
+        // (z − m is exact in float32 near the max, unlike z − lse), and a copy of the labels (exact as doubles).
+        // One buffer, pooled inside a Tensor.Scope() and released with the step's other tensors.
+        Tensor saved = Tensor.SavedForBackward("cross_entropy's saved row statistics", [3, n]);
+        Span<double> all = saved.Data<double>();
+        Span<double> rowMax = all[..n], rowSum = all.Slice(n, n), y = all[(2 * n)..];
+        for (int i = 0; i < n; i++) y[i] = labels[i];
         double total = logits.DType == DType.Float32
-            ? CrossEntropySum<float>(logits, y, c, rowMax, rowSum)
-            : CrossEntropySum<double>(logits, y, c, rowMax, rowSum);
+            ? CrossEntropySum<float>(logits, labels, c, rowMax, rowSum)
+            : CrossEntropySum<double>(logits, labels, c, rowMax, rowSum);
         Tensor loss = ScalarResult(logits.DType, total / n);
         return Tensor.Record("cross_entropy", loss, [logits], ctx =>
         {
-            if (ctx.DType == DType.Float32) CrossEntropyBackward<float>(ctx, y, c, rowMax, rowSum);
-            else CrossEntropyBackward<double>(ctx, y, c, rowMax, rowSum);
+            if (ctx.DType == DType.Float32) CrossEntropyBackward<float>(ctx, saved, c);
+            else CrossEntropyBackward<double>(ctx, saved, c);
         });
     }
 
-    private static double CrossEntropySum<T>(Tensor logits, int[] labels, int c, double[] rowMax, double[] rowSum) where T : unmanaged, IFloatingPointIeee754<T>
+    private static double CrossEntropySum<T>(Tensor logits, int[] labels, int c, Span<double> rowMax, Span<double> rowSum) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ReadOnlySpan<T> z = logits.Data<T>();
         using var scratch = new Scratch<T>(c);
@@ -56,10 +58,12 @@ public static partial class Functional
         return total;
     }
 
-    private static void CrossEntropyBackward<T>(BackwardContext ctx, int[] labels, int c, double[] rowMax, double[] rowSum) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void CrossEntropyBackward<T>(BackwardContext ctx, Tensor saved, int c) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!ctx.NeedsGrad(0)) return;
-        int n = labels.Length;
+        ReadOnlySpan<double> all = saved.Data<double>();
+        int n = all.Length / 3;
+        ReadOnlySpan<double> rowMax = all[..n], rowSum = all.Slice(n, n), labels = all[(2 * n)..];
         T factor = ctx.Upstream<T>()[0] / T.CreateTruncating(n);
         ReadOnlySpan<T> z = ctx.Input(0).Data<T>();
         Span<T> dz = ctx.Grad<T>(0);
@@ -70,7 +74,7 @@ public static partial class Functional
             TensorPrimitives.Subtract(z.Slice(i * c, c), T.CreateTruncating(rowMax[i]), p);
             VectorMath.Exp<T>(p, p);
             TensorPrimitives.Multiply(p, T.CreateTruncating(1.0 / rowSum[i]), p);   // softmax row
-            p[labels[i]] -= T.One;                                          // − onehot
+            p[(int)labels[i]] -= T.One;                                     // − onehot
             Span<T> row = dz.Slice(i * c, c);
             TensorPrimitives.MultiplyAdd(p, factor, row, row);
         }

@@ -80,6 +80,7 @@ public abstract class Module
             throw new InvalidOperationException(
                 $"{GetType().Name}.RegisterBuffer: '{name}' must be a leaf tensor that does not require gradients; register trainable tensors with RegisterParameter.");
         buffer.Label ??= name;
+        buffer.KeepBeyondScopes(); // module state outlives every TensorScope
         _buffers.Add((name, buffer));
         return buffer;
     }

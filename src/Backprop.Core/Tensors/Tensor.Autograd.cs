@@ -43,6 +43,7 @@ public sealed partial class Tensor
                     $"RequiresGrad: {DisplayName} was computed by '{Op}', so it is not a leaf; only leaves can change " +
                     "RequiresGrad. Use Detach() for a leaf copy of it that shares its data.");
             _requiresGrad = value;
+            if (value) KeepBeyondScopes(); // a parameter: never released by a scope
         }
     }
 
@@ -124,6 +125,7 @@ public sealed partial class Tensor
     /// the upstream gradient (sums, views, copies), so writes into its inputs stay legal, as in PyTorch.</param>
     internal static Tensor Record(string op, Tensor result, Tensor[] parents, BackwardFunction backward, Saved saved = Saved.InputsAndResult)
     {
+        TensorScope.Track(result);
         if (s_detectAnomaly) CheckForward(op, result, parents);
         if (NoGrad.IsActive) return result;
         bool any = false;
@@ -279,7 +281,7 @@ public sealed partial class Tensor
             {
                 node._pendingGrad = null;
                 if (node._grad is null) node._grad = g;
-                else { AddInPlace(node._grad, g); GradientBufferPool.Return(g); }
+                else { AddInPlace(node._grad, g); StoragePool.Return(g); }
                 continue;
             }
             if (node._savedVersions is not null) node.CheckSavedVersions();
@@ -291,9 +293,9 @@ public sealed partial class Tensor
             if (retainAllGrads || node._retainGrad)
             {
                 if (node._grad is null) node._grad = g;
-                else { AddInPlace(node._grad, g); GradientBufferPool.Return(g); }
+                else { AddInPlace(node._grad, g); StoragePool.Return(g); }
             }
-            else GradientBufferPool.Return(g); // passed on: its buffer serves the next step
+            else StoragePool.Return(g); // passed on: its buffer serves the next step
         }
     }
 
@@ -302,8 +304,9 @@ public sealed partial class Tensor
     /// pass's gradient alone).</summary>
     internal Tensor Accumulator()
     {
+        if (_array is null) throw ReleasedError(); // a released node or leaf takes no gradient
         if (IsLeaf && _hooks is null) return _grad ??= NewZeros();
-        return _pendingGrad ??= GradientBufferPool.Zeros(_shape, DType);
+        return _pendingGrad ??= StoragePool.Zeros(_shape, DType);
     }
 
     private static void CheckBackward(Tensor node, Tensor upstream)

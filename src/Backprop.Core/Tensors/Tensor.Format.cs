@@ -22,6 +22,7 @@ public sealed partial class Tensor
     /// </summary>
     public override string ToString()
     {
+        if (_array is null) return $"tensor(<released>, shape={Shapes.Format(_shape)}, {DisplayName})"; // its data is gone
         bool elide = ElementCount > ElideThreshold;
         var sb = new StringBuilder("tensor(");
         bool showShape = elide;

@@ -24,13 +24,16 @@ namespace Backprop;
 /// changed after it was saved, as PyTorch does: update parameters after the backward pass and run the forward
 /// pass again.</para>
 /// <para>A graph is not thread-safe: build and differentiate it on one thread at a time.</para>
+/// <para>Storage is garbage-collected like any array, unless released early: <see cref="Dispose"/> for one tensor,
+/// <see cref="Scope"/> for every op result of a region (a training step), after which the storage is reused by later
+/// operations and the released tensor throws on every use (see <see cref="TensorScope"/>).</para>
 /// </remarks>
 [Formatting.TypeFormatterSource(typeof(Formatting.NotebookFormatterSource))]
 public sealed partial class Tensor
 {
     private static long s_nextId;
 
-    internal readonly Array _storage;
+    private Array? _array; // the storage; null once released (Dispose, or the end of its TensorScope)
     internal readonly int[] _shape;
     private ReadOnlyCollection<int>? _shapeView;
     private StorageVersion? _version; // shared by every tensor over the same storage; created on the first write or share
@@ -45,20 +48,30 @@ public sealed partial class Tensor
     internal Tensor(int[] shape, Array storage)
     {
         _shape = shape;
-        _storage = storage;
+        _array = storage;
         DType = storage is float[] ? DType.Float32 : DType.Float64;
         Id = Interlocked.Increment(ref s_nextId);
     }
 
     /// <summary>A zero-filled leaf of the given shape and dtype. The shape array is owned by the tensor.</summary>
     internal Tensor(int[] shape, DType dtype)
-        : this(shape, dtype == DType.Float32 ? new float[Shapes.ElementCount(shape)] : new double[Shapes.ElementCount(shape)])
+        : this(shape, TensorScope.IsActive
+            ? StoragePool.Rent(Shapes.ElementCount(shape), dtype, clear: true)
+            : dtype == DType.Float32 ? new float[Shapes.ElementCount(shape)] : new double[Shapes.ElementCount(shape)])
     {
     }
 
+    /// <summary>The storage array; throws <see cref="ObjectDisposedException"/> once the tensor was released.</summary>
+    internal Array _storage => _array ?? throw ReleasedError();
+
     /// <summary>A new leaf of <paramref name="shape"/> (same element count) over this tensor's storage: writes to
     /// one show in the other (a view, <see cref="Detach"/>).</summary>
-    internal Tensor SharingStorage(int[] shape) => new(shape, _storage) { _version = _version ??= new StorageVersion() };
+    internal Tensor SharingStorage(int[] shape)
+    {
+        Tensor view = new(shape, _storage) { _version = _version ??= new StorageVersion() };
+        _version.Sharers++;
+        return view;
+    }
 
     /// <summary>
     /// How many times this tensor's storage has been written in place (PyTorch's <c>_version</c>): the indexer's
@@ -158,6 +171,7 @@ public sealed partial class Tensor
     internal static Tensor Uninitialized(int[] shape, DType dtype)
     {
         int count = Shapes.ElementCount(shape);
+        if (TensorScope.IsActive) return new Tensor(shape, StoragePool.Rent(count, dtype, clear: false));
         return new Tensor(shape, dtype == DType.Float32
             ? GC.AllocateUninitializedArray<float>(count)
             : GC.AllocateUninitializedArray<double>(count));
@@ -181,4 +195,8 @@ public sealed partial class Tensor
 internal sealed class StorageVersion
 {
     public int Value;
+
+    /// <summary>How many tensors over the storage are not yet released: the storage goes back to the pool only
+    /// when the last one is (see <see cref="Tensor.Dispose"/>).</summary>
+    public int Sharers = 1;
 }

@@ -11,6 +11,10 @@ namespace Backprop.Training;
 /// optimizer step; then the optional scheduler step and an evaluation on the validation set (evaluation mode,
 /// <see cref="NoGrad"/>). Records a <see cref="TrainingHistory"/> and reports <see cref="TrainingProgress"/>.
 /// </summary>
+/// <remarks>Each training step runs in a <see cref="TensorScope"/>: the batch, the activations and the loss are released
+/// at the end of the step and their storage serves the next one, so steps after the first allocate (almost) nothing.
+/// A custom <see cref="Loss"/>, metric or progress callback must not keep those tensors beyond the step (copy the
+/// numbers out, or call <see cref="Tensor.MoveToOuterScope"/>).</remarks>
 /// <example><code>
 /// var model = MLP.Create(2, [16, 16], 2, seed: 0);
 /// var trainer = new Trainer(model, new CrossEntropyLoss(), new Adam(model.Parameters(), 0.01)) { BatchSize = 32 };
@@ -115,8 +119,14 @@ public sealed class Trainer
                 double lr = Optimizer.LearningRate, lossSum = 0, metricSum = 0;
                 int epochSamples = 0, stepInEpoch = 0;
                 Model.Train();
-                foreach (Batch batch in train.Batches(BatchSize, Shuffle ? rng : null))
+                using IEnumerator<Batch> batches = train.Batches(BatchSize, Shuffle ? rng : null).GetEnumerator();
+                while (true)
                 {
+                    // One scope per step: the batch, the activations and the loss die with it, and their storage
+                    // serves the next step (see TensorScope).
+                    using TensorScope scope = Tensor.Scope();
+                    if (!batches.MoveNext()) break;
+                    Batch batch = batches.Current;
                     if (cancellationToken.IsCancellationRequested)
                     {
                         history.Cancelled = true;
@@ -208,7 +218,7 @@ public sealed class Trainer
     /// <summary>
     /// The loss and metric on <paramref name="data"/> (sample-weighted means over batches of
     /// <see cref="EvaluationBatchSize"/>), with the model in evaluation mode and no graph recorded; the model's
-    /// mode is restored afterwards.
+    /// mode is restored afterwards. Each batch's activations are released after it (a <see cref="TensorScope"/>).
     /// </summary>
     public (double Loss, double Metric) Evaluate(TensorDataset data)
     {
@@ -222,6 +232,7 @@ public sealed class Trainer
             double lossSum = 0, metricSum = 0;
             foreach (Batch batch in data.Batches(Math.Max(1, EvaluationBatchSize)))
             {
+                using TensorScope scope = Tensor.Scope(); // the batch's activations die here
                 Tensor output = Model.Forward(batch.Features);
                 lossSum += ComputeLoss(output, batch).Item() * batch.Count;
                 metricSum += ComputeMetric(output, batch) * batch.Count;

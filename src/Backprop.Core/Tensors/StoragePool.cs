@@ -1,10 +1,12 @@
 namespace Backprop;
 
 /// <summary>
-/// A per-thread pool of exact-size arrays for the transient gradients of a backward pass: ∂L/∂node of a
-/// non-leaf node lives only until the node has passed it on to its inputs, so its buffer can serve the next
-/// training step instead of a new allocation. Retained gradients (<see cref="Tensor.RetainGrad"/>, the
-/// inspection mode) are never returned.
+/// A per-thread pool of exact-size storage arrays, keyed by length and dtype. Two kinds of arrays come back to it:
+/// the transient gradients of a backward pass (∂L/∂node of a non-leaf node lives only until the node has passed it
+/// on to its inputs; retained gradients, <see cref="Tensor.RetainGrad"/> and the inspection mode, never return), and
+/// the storage of tensors released by <see cref="Tensor.Dispose"/> or at the end of their <see cref="TensorScope"/>.
+/// Inside a scope, op results and gradients take their storage from here, so a training step over a fixed graph
+/// shape reuses the previous step's arrays instead of allocating.
 /// </summary>
 /// <remarks>
 /// Bounded, and it follows the current workload: at most <see cref="MaxPerSize"/> buffers of a size, at most
@@ -12,9 +14,9 @@ namespace Backprop;
 /// sizes used least recently are dropped (left to the garbage collector), so a thread that trained other
 /// models before (a notebook session, a test process) still reuses the buffers of the one it trains now.
 /// </remarks>
-internal static class GradientBufferPool
+internal static class StoragePool
 {
-    internal const int MaxPerSize = 8, MaxSizes = 32;
+    internal const int MaxPerSize = 64, MaxSizes = 32; // 64: a scope may release many results of one shape (an unrolled loop)
     internal const long MaxBytes = 256L << 20;
 
     private sealed class Shelf
@@ -30,9 +32,13 @@ internal static class GradientBufferPool
     internal static long RetainedBytes => t_bytes;
 
     /// <summary>A zero-filled tensor of <paramref name="shape"/>, reusing a returned buffer when one fits exactly.</summary>
-    public static Tensor Zeros(int[] shape, DType dtype)
+    public static Tensor Zeros(int[] shape, DType dtype) =>
+        new((int[])shape.Clone(), Rent(Shapes.ElementCount(shape), dtype, clear: true));
+
+    /// <summary>An array of <paramref name="length"/> elements of <paramref name="dtype"/>: a returned one when one
+    /// fits exactly, else a new one; zero-filled when <paramref name="clear"/>, else with arbitrary contents.</summary>
+    public static Array Rent(int length, DType dtype, bool clear)
     {
-        int length = Shapes.ElementCount(shape);
         if (t_shelves is not null && t_shelves.TryGetValue((length, dtype), out Shelf? shelf))
         {
             shelf.LastUse = ++t_clock;
@@ -40,18 +46,22 @@ internal static class GradientBufferPool
             {
                 Array storage = shelf.Buffers.Pop();
                 t_bytes -= Bytes(length, dtype);
-                Array.Clear(storage);
-                return new Tensor((int[])shape.Clone(), storage);
+                if (clear) Array.Clear(storage);
+                return storage;
             }
         }
-        return new Tensor((int[])shape.Clone(), dtype);
+        if (dtype == DType.Float32) return clear ? new float[length] : GC.AllocateUninitializedArray<float>(length);
+        return clear ? new double[length] : GC.AllocateUninitializedArray<double>(length);
     }
 
     /// <summary>Hands a transient gradient's buffer back; the tensor must not be used afterwards.</summary>
-    public static void Return(Tensor gradient)
+    public static void Return(Tensor gradient) => Return(gradient._storage);
+
+    /// <summary>Hands an array back; nothing may read or write it afterwards (its next renter owns it).</summary>
+    public static void Return(Array storage)
     {
-        var key = (gradient.ElementCount, gradient.DType);
-        long bytes = Bytes(key.ElementCount, key.DType);
+        var key = (storage.Length, storage is float[] ? DType.Float32 : DType.Float64);
+        long bytes = Bytes(key.Length, key.Item2);
         if (bytes > MaxBytes) return;
         t_shelves ??= [];
         if (!t_shelves.TryGetValue(key, out Shelf? shelf))
@@ -63,7 +73,7 @@ internal static class GradientBufferPool
         if (shelf.Buffers.Count >= MaxPerSize) return;
         while (t_bytes + bytes > MaxBytes && DropLeastRecentlyUsed(except: shelf)) { }
         if (t_bytes + bytes > MaxBytes) return;
-        shelf.Buffers.Push(gradient._storage);
+        shelf.Buffers.Push(storage);
         t_bytes += bytes;
     }
 

@@ -1,18 +1,18 @@
 namespace Backprop.Core.Tests.Tensors;
 
 /// <summary>Transient gradient buffers are reused across steps; retained gradients never are.</summary>
-public class GradientBufferPoolTests
+public class StoragePoolTests
 {
     [Fact]
     public void A_returned_buffer_comes_back_zeroed_for_the_same_size_only()
     {
-        Tensor g = GradientBufferPool.Zeros([3, 5], DType.Float64);
+        Tensor g = StoragePool.Zeros([3, 5], DType.Float64);
         g.Fill(7);
-        GradientBufferPool.Return(g);
-        Tensor again = GradientBufferPool.Zeros([5, 3], DType.Float64);
+        StoragePool.Return(g);
+        Tensor again = StoragePool.Zeros([5, 3], DType.Float64);
         Assert.Same(g._storage, again._storage);
         Assert.All(again.ToArray(), v => Assert.Equal(0.0, v));
-        Assert.NotSame(g._storage, GradientBufferPool.Zeros([3, 5], DType.Float32)._storage);
+        Assert.NotSame(g._storage, StoragePool.Zeros([3, 5], DType.Float32)._storage);
     }
 
     [Fact]
@@ -52,30 +52,30 @@ public class GradientBufferPoolTests
         // Stale sizes from earlier work (other models in the same notebook session or test process) fill every
         // slot; the least recently used ones must make room instead of the new size being refused for good.
         var stale = new List<Tensor>();
-        for (int i = 0; i < 2 * GradientBufferPool.MaxSizes; i++) stale.Add(GradientBufferPool.Zeros([1000 + i], DType.Float32));
-        foreach (Tensor t in stale) GradientBufferPool.Return(t);
+        for (int i = 0; i < 2 * StoragePool.MaxSizes; i++) stale.Add(StoragePool.Zeros([1000 + i], DType.Float32));
+        foreach (Tensor t in stale) StoragePool.Return(t);
 
-        Tensor g = GradientBufferPool.Zeros([37, 41], DType.Float32);
-        GradientBufferPool.Return(g);
-        Assert.Same(g._storage, GradientBufferPool.Zeros([37, 41], DType.Float32)._storage);
+        Tensor g = StoragePool.Zeros([37, 41], DType.Float32);
+        StoragePool.Return(g);
+        Assert.Same(g._storage, StoragePool.Zeros([37, 41], DType.Float32)._storage);
         Steady_state_training_reuses_intermediate_gradient_buffers();
     }
 
     [Fact]
     public void The_pool_keeps_at_most_its_byte_budget_and_drops_the_least_recently_used_size_first()
     {
-        int big = (int)(GradientBufferPool.MaxBytes / sizeof(double) / 3); // three of these fill the budget
-        var old = GradientBufferPool.Zeros([big], DType.Float64);
-        var newer = new[] { GradientBufferPool.Zeros([big + 1], DType.Float64), GradientBufferPool.Zeros([big + 1], DType.Float64) };
-        GradientBufferPool.Return(old);
-        foreach (Tensor t in newer) GradientBufferPool.Return(t);
-        Assert.True(GradientBufferPool.RetainedBytes <= GradientBufferPool.MaxBytes, $"{GradientBufferPool.RetainedBytes} bytes retained");
+        int big = (int)(StoragePool.MaxBytes / sizeof(double) / 3); // three of these fill the budget
+        var old = StoragePool.Zeros([big], DType.Float64);
+        var newer = new[] { StoragePool.Zeros([big + 1], DType.Float64), StoragePool.Zeros([big + 1], DType.Float64) };
+        StoragePool.Return(old);
+        foreach (Tensor t in newer) StoragePool.Return(t);
+        Assert.True(StoragePool.RetainedBytes <= StoragePool.MaxBytes, $"{StoragePool.RetainedBytes} bytes retained");
 
-        Tensor latest = GradientBufferPool.Zeros([big + 2], DType.Float64);
-        GradientBufferPool.Return(latest); // no room: the least recently used size (the oldest) goes
-        Assert.True(GradientBufferPool.RetainedBytes <= GradientBufferPool.MaxBytes, $"{GradientBufferPool.RetainedBytes} bytes retained");
-        Assert.NotSame(old._storage, GradientBufferPool.Zeros([big], DType.Float64)._storage);
-        Assert.Same(latest._storage, GradientBufferPool.Zeros([big + 2], DType.Float64)._storage);
-        Assert.Contains(GradientBufferPool.Zeros([big + 1], DType.Float64)._storage, newer.Select(t => t._storage));
+        Tensor latest = StoragePool.Zeros([big + 2], DType.Float64);
+        StoragePool.Return(latest); // no room: the least recently used size (the oldest) goes
+        Assert.True(StoragePool.RetainedBytes <= StoragePool.MaxBytes, $"{StoragePool.RetainedBytes} bytes retained");
+        Assert.NotSame(old._storage, StoragePool.Zeros([big], DType.Float64)._storage);
+        Assert.Same(latest._storage, StoragePool.Zeros([big + 2], DType.Float64)._storage);
+        Assert.Contains(StoragePool.Zeros([big + 1], DType.Float64)._storage, newer.Select(t => t._storage));
     }
 }
