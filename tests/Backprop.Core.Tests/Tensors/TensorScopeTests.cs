@@ -121,7 +121,7 @@ public class TensorScopeTests
     [Fact]
     public void Dispose_releases_a_single_result_once_and_parameters_and_gradients_outlive_scopes()
     {
-        var model = MLP.Create(3, [4], 2, ActivationKind.Tanh, seed: 1, fuseActivations: true);
+        var model = MLP.Create(3, [4], 2, Activation.Tanh, seed: 1, fuseActivations: true);
         Tensor x = Tensor.Randn([5, 3], 2);
         using (Tensor.Scope())
         {
@@ -147,13 +147,13 @@ public class TensorScopeTests
     public void Parameters_and_data_sets_made_by_ops_inside_a_scope_outlive_it()
     {
         Tensor w, features;
-        Backprop.Training.TensorDataset data;
+        Backprop.Data.TensorDataset data;
         using (Tensor.Scope())
         {
             w = Tensor.Randn([3], 1, DType.Float64) * 0.5;
             w.RequiresGrad = true;
             features = Tensor.Ones([4, 2], DType.Float64) * 2.0;
-            data = new Backprop.Training.TensorDataset(features, [0, 1, 0, 1]);
+            data = new Backprop.Data.TensorDataset(features, [0, 1, 0, 1]);
         }
         Assert.False(w.IsDisposed);
         Assert.False(features.IsDisposed);
@@ -171,7 +171,7 @@ public class TensorScopeTests
 
     private static double[] Train(bool useScopes, DType dtype)
     {
-        var model = MLP.Create(6, [8, 8], 3, ActivationKind.ReLU, seed: 11, dtype: dtype, fuseActivations: true);
+        var model = MLP.Create(6, [8, 8], 3, Activation.ReLU, seed: 11, dtype: dtype, fuseActivations: true);
         var adam = new Adam(model.Parameters(), 0.01);
         Tensor x = Tensor.Randn([16, 6], 12, dtype);
         var labels = new int[16];
@@ -180,7 +180,7 @@ public class TensorScopeTests
         for (int step = 0; step < 12; step++)
         {
             TensorScope scope = useScopes ? Tensor.Scope() : default;
-            Tensor loss = Losses.CrossEntropy(model.Forward(x), labels);
+            Tensor loss = Functional.CrossEntropy(model.Forward(x), labels);
             adam.ZeroGrad();
             loss.Backward();
             adam.Step();

@@ -1,3 +1,4 @@
+using Backprop.Data;
 using Backprop.NN;
 using Backprop.Optim;
 using Backprop.Training;
@@ -20,25 +21,25 @@ public sealed class AllocationPerStepTests(ITestOutputHelper output)
     [InlineData(64)]
     public void A_scoped_step_of_the_mnist_mlp_allocates_at_most_4_KB(int batch)
     {
-        var model = MLP.Create(784, [256, 128], 10, ActivationKind.ReLU, seed: 42, fuseActivations: true);
+        var model = MLP.Create(784, [256, 128], 10, Activation.ReLU, seed: 42, fuseActivations: true);
         var sgd = new SGD(model.Parameters(), 0.01);
         var rng = new Rng(43);
         var x = Tensor.Rand([batch, 784], rng);
         var labels = new int[batch];
         for (int i = 0; i < batch; i++) labels[i] = rng.NextInt(10);
 
-        AssertSmall($"mlp{batch}", ScopedStep(model, sgd, x, output => Losses.CrossEntropy(output, labels)));
+        AssertSmall($"mlp{batch}", ScopedStep(model, sgd, x, output => Functional.CrossEntropy(output, labels)));
     }
 
     [Fact]
     public void A_scoped_step_of_the_tiny_tanh_mlp_with_mse_allocates_at_most_4_KB()
     {
-        var model = MLP.Create(2, [16, 16], 1, ActivationKind.Tanh, seed: 7, fuseActivations: true);
+        var model = MLP.Create(2, [16, 16], 1, Activation.Tanh, seed: 7, fuseActivations: true);
         var sgd = new SGD(model.Parameters(), 0.01);
         var x = Tensor.Randn([100, 2], 8);
         var y = Tensor.Randn([100, 1], 9);
 
-        AssertSmall("tiny", ScopedStep(model, sgd, x, output => Losses.MSE(output, y)));
+        AssertSmall("tiny", ScopedStep(model, sgd, x, output => Functional.MSE(output, y)));
     }
 
     [Fact]
@@ -50,7 +51,7 @@ public sealed class AllocationPerStepTests(ITestOutputHelper output)
         var labels = new int[Samples];
         for (int i = 0; i < Samples; i++) labels[i] = rng.NextInt(4);
         var data = new TensorDataset(features, labels);
-        var model = MLP.Create(20, [32], 4, ActivationKind.ReLU, seed: 3, fuseActivations: true);
+        var model = MLP.Create(20, [32], 4, Activation.ReLU, seed: 3, fuseActivations: true);
         var trainer = new Trainer(model, new CrossEntropyLoss(), new Adam(model.Parameters(), 0.01)) { BatchSize = BatchSize };
         int steps = Epochs * Samples / BatchSize;
 
