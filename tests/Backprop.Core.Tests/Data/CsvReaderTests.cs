@@ -8,7 +8,7 @@ public class CsvReaderTests
         CsvReader.Read(new StringReader(text), hasHeader, labelColumn, separator, "test.csv");
 
     [Fact]
-    public void ReadsNumericFeaturesAndIntegerLabels()
+    public void Reads_numeric_features_and_integer_labels()
     {
         var data = Read("x1,x2,label\n1.5,-2,0\n3e-1, 4 ,2\n\n5,6,1\n");
         Assert.Equal(3, data.Count);
@@ -22,7 +22,7 @@ public class CsvReaderTests
     }
 
     [Fact]
-    public void StringLabelsBecomeSortedClassesWithNamesKept()
+    public void String_labels_become_sorted_classes_with_names_kept()
     {
         var data = Read("species;sepal;petal\nsetosa;5.1;1.4\nvirginica;6.3;6.0\nversicolor;5.9;4.2\nsetosa;4.9;1.3\n",
             labelColumn: 0, separator: ';');
@@ -34,7 +34,7 @@ public class CsvReaderTests
     }
 
     [Fact]
-    public void NonIndexNumericLabelsAreRanked()
+    public void Non_index_numeric_labels_are_ranked()
     {
         var data = Read("a,y\n1,1\n2,-1\n3,1\n", hasHeader: true);
         Assert.Equal(["-1", "1"], data.ClassNames);
@@ -42,7 +42,7 @@ public class CsvReaderTests
     }
 
     [Fact]
-    public void LabelColumnByNameAndQuotedFields()
+    public void Label_column_by_name_and_quoted_fields()
     {
         var data = CsvReader.Read(new StringReader("\"a, b\",class,c\n\"1.0\",\"big \"\"one\"\"\",2\n3,small,4\n"), "class");
         Assert.Equal(["a, b", "c"], data.FeatureNames);
@@ -52,7 +52,7 @@ public class CsvReaderTests
     }
 
     [Fact]
-    public void WithoutHeaderEveryLineIsData()
+    public void Without_header_every_line_is_data()
     {
         var data = Read("1,2,1\n3,4,0\n", hasHeader: false);
         Assert.Equal(2, data.Count);
@@ -61,7 +61,7 @@ public class CsvReaderTests
     }
 
     [Fact]
-    public void NonNumericCellNamesLineAndColumn()
+    public void Non_numeric_cell_names_line_and_column()
     {
         var e = Assert.Throws<CsvFormatException>(() => Read("x1,x2,label\n1,2,0\n3,abc,1\n"));
         Assert.Equal(3, e.Line);
@@ -72,7 +72,7 @@ public class CsvReaderTests
     }
 
     [Fact]
-    public void EmptyCellIsAnError()
+    public void Empty_cell_is_an_error()
     {
         var e = Assert.Throws<CsvFormatException>(() => Read("x1,x2,label\n1,,0\n"));
         Assert.Equal((2, 2), (e.Line, e.Column));
@@ -80,7 +80,7 @@ public class CsvReaderTests
     }
 
     [Fact]
-    public void RaggedRowNamesLineAndCounts()
+    public void Ragged_row_names_line_and_counts()
     {
         var e = Assert.Throws<CsvFormatException>(() => Read("x1,x2,label\n1,2,0\n\n3,4\n"));
         Assert.Equal(4, e.Line);
@@ -88,7 +88,7 @@ public class CsvReaderTests
     }
 
     [Fact]
-    public void OtherErrors()
+    public void Other_errors()
     {
         Assert.Contains("does not exist", Assert.Throws<CsvFormatException>(() => Read("a,b\n1,2\n", labelColumn: 5)).Message);
         Assert.Contains("no data rows", Assert.Throws<CsvFormatException>(() => Read("a,b\n")).Message);
@@ -98,7 +98,7 @@ public class CsvReaderTests
     }
 
     [Fact]
-    public void ReadsAFileAndNamesItInErrors()
+    public void Reads_a_file_and_names_it_in_errors()
     {
         string path = Path.Combine(Path.GetTempPath(), $"backprop-csv-{Guid.NewGuid():N}.csv");
         try
@@ -116,5 +116,13 @@ public class CsvReaderTests
         {
             File.Delete(path);
         }
+    }
+
+    [Fact]
+    public void Csv_cells_that_are_not_finite_numbers_are_rejected_with_their_position()
+    {
+        var e = Assert.Throws<CsvFormatException>(() => CsvReader.Read(new StringReader("a,b,label\n1,2,0\nNaN,3,1\n"), hasHeader: true, labelColumn: -1));
+        Assert.Equal(3, e.Line);
+        Assert.Equal(1, e.Column);
     }
 }

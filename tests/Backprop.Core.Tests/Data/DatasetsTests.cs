@@ -16,7 +16,7 @@ public class DatasetsTests
     };
 
     [Theory, MemberData(nameof(Names))]
-    public void SameSeedGivesSameData(string name)
+    public void Same_seed_gives_same_data(string name)
     {
         var a = Make(name, 7);
         var b = Make(name, 7);
@@ -25,7 +25,7 @@ public class DatasetsTests
     }
 
     [Theory, MemberData(nameof(Names))]
-    public void DifferentSeedGivesDifferentData(string name)
+    public void Different_seed_gives_different_data(string name)
     {
         var a = Make(name, 7);
         var b = Make(name, 8);
@@ -36,7 +36,7 @@ public class DatasetsTests
     }
 
     [Fact]
-    public void SpiralsAreBalancedAndFollowTheirArms()
+    public void Spirals_are_balanced_and_follow_their_arms()
     {
         var data = Datasets.Spirals(samplesPerClass: 50, classes: 4, noise: 0, seed: 1);
         Assert.Equal(200, data.Count);
@@ -53,7 +53,7 @@ public class DatasetsTests
     }
 
     [Fact]
-    public void XorWithoutNoiseIsTheTruthTable()
+    public void Xor_without_noise_is_the_truth_table()
     {
         var data = Datasets.Xor(samples: 100, noise: 0, seed: 3);
         Assert.Equal([50, 50], data.ClassCounts());
@@ -66,7 +66,7 @@ public class DatasetsTests
     }
 
     [Fact]
-    public void NoisyXorLabelsMatchTheNearestCorner()
+    public void Noisy_xor_labels_match_the_nearest_corner()
     {
         var data = Datasets.Xor(samples: 400, noise: 0.1, seed: 4);
         Assert.Equal([200, 200], data.ClassCounts());
@@ -77,7 +77,7 @@ public class DatasetsTests
     }
 
     [Fact]
-    public void BlobsGatherAroundTheirCenters()
+    public void Blobs_gather_around_their_centers()
     {
         double[][] centers = [[0, 0], [5, 5], [-5, 5]];
         var data = Datasets.GaussianBlobs(centers, samplesPerClass: 400, std: 0.5, seed: 2);
@@ -96,7 +96,7 @@ public class DatasetsTests
     }
 
     [Fact]
-    public void RandomBlobCentersLieInTheBoxAndHaveTheRequestedDimension()
+    public void Random_blob_centers_lie_in_the_box_and_have_the_requested_dimension()
     {
         var data = Datasets.GaussianBlobs(samplesPerClass: 10, classes: 5, std: 0, seed: 9, features: 3, centerBox: 2);
         Assert.Equal(3, data.FeatureCount);
@@ -105,7 +105,7 @@ public class DatasetsTests
     }
 
     [Fact]
-    public void BadArgumentsNameTheDataSet()
+    public void Bad_arguments_name_the_data_set()
     {
         Assert.Contains("Spirals", Assert.Throws<ArgumentException>(() => Datasets.Spirals(10, 1)).Message);
         Assert.Contains("Xor", Assert.Throws<ArgumentException>(() => Datasets.Xor(3)).Message);
@@ -114,7 +114,7 @@ public class DatasetsTests
     }
 
     [Fact]
-    public void SplitIsStratifiedDisjointAndSeeded()
+    public void Split_is_stratified_disjoint_and_seeded()
     {
         var data = Datasets.Spirals(samplesPerClass: 50, classes: 3, seed: 5);
         var (train, test) = data.Split(0.8, seed: 1);
@@ -134,7 +134,7 @@ public class DatasetsTests
     }
 
     [Fact]
-    public void StandardizeGivesZeroMeanAndUnitDeviation()
+    public void Standardize_gives_zero_mean_and_unit_deviation()
     {
         var data = Datasets.GaussianBlobs(samplesPerClass: 30, classes: 2, std: 3, seed: 4, features: 3);
         var scaled = data.Standardize();

@@ -6,7 +6,7 @@ namespace Backprop.Core.Tests.Data;
 public sealed class FashionMnistTests(ITestOutputHelper output)
 {
     [Fact]
-    public void HasTenClassNames()
+    public void Has_ten_class_names()
     {
         Assert.Equal(10, FashionMnist.ClassNames.Count);
         Assert.Equal("T-shirt/top", FashionMnist.ClassNames[0]);
@@ -14,7 +14,7 @@ public sealed class FashionMnistTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void TryLoadReturnsFalseForADirectoryWithoutTheFiles()
+    public void Try_load_returns_false_for_a_directory_without_the_files()
     {
         var dir = Directory.CreateTempSubdirectory("backprop-fmnist-empty-");
         try
@@ -30,7 +30,7 @@ public sealed class FashionMnistTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void TryLoadReadsSmallFilesInTheExpectedLayout()
+    public void Try_load_reads_small_files_in_the_expected_layout()
     {
         var dir = Directory.CreateTempSubdirectory("backprop-fmnist-small-");
         try
@@ -60,7 +60,7 @@ public sealed class FashionMnistTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
-    public void LoadsTheInstalledDataSet()
+    public void Loads_the_installed_data_set()
     {
         string? dir = FashionMnist.Find();
         // Skipped where the data set is not installed; .ci/run installs it and makes this test mandatory.

@@ -39,7 +39,7 @@ public sealed class IdxTests : IDisposable
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void ImagesRoundTrip(bool gzip)
+    public void Images_round_trip(bool gzip)
     {
         byte[] pixels = Pixels(3 * 4 * 5);
         byte[] file = IdxBytes(0x00000803, [3, 4, 5], pixels);
@@ -57,7 +57,7 @@ public sealed class IdxTests : IDisposable
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void LabelsRoundTrip(bool gzip)
+    public void Labels_round_trip(bool gzip)
     {
         byte[] labels = [3, 1, 4, 1, 5, 9, 2, 6];
         byte[] file = IdxBytes(0x00000801, [labels.Length], labels);
@@ -68,7 +68,7 @@ public sealed class IdxTests : IDisposable
     }
 
     [Fact]
-    public void TruncatedFileNamesTheFileAndBothSizes()
+    public void Truncated_file_names_the_file_and_both_sizes()
     {
         byte[] file = IdxBytes(0x00000803, [2, 3, 3], Pixels(10)); // 18 pixels declared, 10 present
         string path = Write("short-images", file);
@@ -80,7 +80,7 @@ public sealed class IdxTests : IDisposable
     }
 
     [Fact]
-    public void TruncatedGzipContentIsReportedWithDecompressedSizes()
+    public void Truncated_gzip_content_is_reported_with_decompressed_sizes()
     {
         byte[] file = IdxBytes(0x00000801, [100], Pixels(60));
         string path = Write("short-labels.gz", Gzip(file));
@@ -92,7 +92,7 @@ public sealed class IdxTests : IDisposable
     }
 
     [Fact]
-    public void CutGzipStreamIsReportedWithTheFileName()
+    public void Cut_gzip_stream_is_reported_with_the_file_name()
     {
         byte[] gz = Gzip(IdxBytes(0x00000803, [50, 10, 10], Pixels(5000)));
         string path = Write("cut.gz", gz[..(gz.Length / 2)]);
@@ -101,7 +101,7 @@ public sealed class IdxTests : IDisposable
     }
 
     [Fact]
-    public void TruncatedHeader()
+    public void Truncated_header()
     {
         string path = Write("tiny", [0, 0, 8, 3, 0, 0]);
         var e = Assert.Throws<InvalidDataException>(() => Idx.ReadImages(path));
@@ -109,7 +109,7 @@ public sealed class IdxTests : IDisposable
     }
 
     [Fact]
-    public void WrongMagicNamesExpectedAndActual()
+    public void Wrong_magic_names_expected_and_actual()
     {
         string labels = Write("labels", IdxBytes(0x00000801, [2], [1, 2]));
         var e = Assert.Throws<InvalidDataException>(() => Idx.ReadImages(labels));
@@ -124,14 +124,14 @@ public sealed class IdxTests : IDisposable
     }
 
     [Fact]
-    public void ExtraBytesAreAnError()
+    public void Extra_bytes_are_an_error()
     {
         string path = Write("long", IdxBytes(0x00000801, [2], [1, 2, 3]));
         Assert.Contains("longer than its header says", Assert.Throws<InvalidDataException>(() => Idx.ReadLabels(path)).Message);
     }
 
     [Fact]
-    public void MissingFile()
+    public void Missing_file()
     {
         Assert.Throws<FileNotFoundException>(() => Idx.ReadLabels(Path.Combine(_dir, "nope")));
     }

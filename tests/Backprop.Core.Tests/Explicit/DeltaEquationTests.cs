@@ -20,7 +20,7 @@ public class DeltaEquationTests
     }
 
     [Fact]
-    public void Note002OutputDeltas()
+    public void Note002_output_deltas()
     {
         double[] previous = [0.6, -1.2];                // aᴸ⁻¹
         double[] y = [0, 1, 0];
@@ -47,7 +47,7 @@ public class DeltaEquationTests
     }
 
     [Fact]
-    public void HiddenDeltaIsTheTransposedWeightsTimesTheNextDeltaTimesTheDerivative()
+    public void Hidden_delta_is_the_transposed_weights_times_the_next_delta_times_the_derivative()
     {
         double[,] w1 = { { 0.15, 0.20 }, { 0.25, 0.30 } };
         double[] b1 = [0.35, 0.35];
@@ -79,7 +79,7 @@ public class DeltaEquationTests
     }
 
     [Fact]
-    public void ConstructorCopiesTheGivenNumbers()
+    public void Constructor_copies_the_given_numbers()
     {
         double[,] w = { { 1, 2 } };
         double[] b = [3];

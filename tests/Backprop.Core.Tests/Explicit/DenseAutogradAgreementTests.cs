@@ -22,7 +22,7 @@ public class DenseAutogradAgreementTests
     }
 
     [Theory, MemberData(nameof(Configurations))]
-    public void SingleSampleMatchesValueAutogradAtDepthsOneToFour(LossFunction loss, Activation hidden, Activation output)
+    public void Single_sample_matches_value_autograd_at_depths_one_to_four(LossFunction loss, Activation hidden, Activation output)
     {
         var rng = new Rng(HashCode.Combine((int)loss, (int)hidden, (int)output) & 0xFFFF);
         for (int depth = 1; depth <= 4; depth++)
@@ -65,7 +65,7 @@ public class DenseAutogradAgreementTests
     [InlineData(BatchReduction.Sum, LossFunction.Mse, Activation.ReLU, Activation.Identity)]
     [InlineData(BatchReduction.Mean, LossFunction.CrossEntropy, Activation.Sigmoid, Activation.Softmax)]
     [InlineData(BatchReduction.Sum, LossFunction.CrossEntropy, Activation.Tanh, Activation.Softmax)]
-    public void MiniBatchMatchesValueAutogradAndTheSingleSamplePasses(BatchReduction reduction, LossFunction loss, Activation hidden, Activation output)
+    public void Mini_batch_matches_value_autograd_and_the_single_sample_passes(BatchReduction reduction, LossFunction loss, Activation hidden, Activation output)
     {
         var rng = new Rng(11 + (int)reduction);
         for (int depth = 1; depth <= 3; depth++)
@@ -117,7 +117,7 @@ public class DenseAutogradAgreementTests
     }
 
     [Fact]
-    public void CrossEntropyOutputDeltaIsSoftmaxMinusOneHot()
+    public void Cross_entropy_output_delta_is_softmax_minus_one_hot()
     {
         var net = new DenseNetwork(3, [4], 5, Activation.Tanh, Activation.Softmax, LossFunction.CrossEntropy, seed: 3);
         double[] x = [0.5, -1.0, 2.0];
@@ -142,7 +142,7 @@ public class DenseAutogradAgreementTests
     }
 
     [Fact]
-    public void SeededNetworkHoldsTheSameNumbersAsTheScalarMlp()
+    public void Seeded_network_holds_the_same_numbers_as_the_scalar_mlp()
     {
         var dense = new DenseNetwork(2, [3], 2, Activation.ReLU, Activation.Identity, seed: 42);
         var mlp = new Backprop.Scalar.ValueMLP(2, [3], 2, Backprop.Activation.ReLU, Backprop.Activation.Identity, seed: 42);

@@ -18,7 +18,7 @@ public class DenseGradientCheckTests
     };
 
     [Theory, MemberData(nameof(Configurations))]
-    public void GradientsMatchFiniteDifferences(LossFunction loss, Activation hidden, Activation output)
+    public void Gradients_match_finite_differences(LossFunction loss, Activation hidden, Activation output)
     {
         const double eps = 1e-6;
         var rng = new Rng(100 + (int)loss * 10 + (int)hidden * 3 + (int)output);

@@ -6,7 +6,7 @@ namespace Backprop.Core.Tests.Explicit;
 public class DenseTrainingTests
 {
     [Fact]
-    public void StepMovesEveryParameterAgainstItsGradient()
+    public void Step_moves_every_parameter_against_its_gradient()
     {
         var net = new DenseNetwork(2, [3], 2, Activation.Tanh, Activation.Sigmoid, seed: 1);
         var before = net.Clone();
@@ -22,7 +22,7 @@ public class DenseTrainingTests
     }
 
     [Fact]
-    public void MiniBatchSgdLearnsXor()
+    public void Mini_batch_sgd_learns_xor()
     {
         var data = Datasets.Xor(samples: 80, noise: 0.05, seed: 2);
         var net = new DenseNetwork(2, [8], 2, Activation.Tanh, Activation.Softmax, LossFunction.CrossEntropy, seed: 5);
@@ -41,7 +41,7 @@ public class DenseTrainingTests
     }
 
     [Fact]
-    public void BadInputGivesClearErrors()
+    public void Bad_input_gives_clear_errors()
     {
         var sigmoid = new DenseLayer(new double[2, 2], [0, 0], Activation.Sigmoid);
         var softmax = new DenseLayer(new double[2, 2], [0, 0], Activation.Softmax);

@@ -140,4 +140,14 @@ public sealed class ModelFileTests() : TempFolder("bpnn-io-")
         Sequential shallow = MLP.Create(2, [], 2, seed: 3);
         Assert.Contains("unexpected 2.Weight, 2.Bias", Assert.Throws<ModelFileException>(() => ModelFile.Load(shallow, path)).Message);
     }
+
+    [Fact]
+    public void Saving_two_tensors_under_one_name_is_refused_before_writing()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"bp-dup-{Guid.NewGuid():N}.bpnn");
+        var w = Tensor.Ones(2);
+        var e = Assert.Throws<ArgumentException>(() => ModelFile.Save([("w", w), ("w", w)], path));
+        Assert.Contains("appears twice", e.Message);
+        Assert.False(File.Exists(path));
+    }
 }

@@ -115,4 +115,20 @@ public class ModuleTests
         double[] sg = new Sigmoid().Forward(x).ToArray();
         Assert.Equal(1 / (1 + Math.Exp(2)), sg[0], 12);
     }
+
+    private sealed class Holder : Module
+    {
+        public void Add(string name, Module child) => RegisterModule(name, child);
+        public override Tensor Forward(Tensor input) => input;
+    }
+
+    [Fact]
+    public void A_module_tree_cannot_be_made_cyclic()
+    {
+        var a = new Holder();
+        var b = new Holder();
+        a.Add("b", b);
+        Assert.Throws<ArgumentException>(() => b.Add("a", a));
+        Assert.Throws<ArgumentException>(() => a.Add("self", a));
+    }
 }

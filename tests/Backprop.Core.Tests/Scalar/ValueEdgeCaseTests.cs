@@ -140,4 +140,16 @@ public class ValueEdgeCaseTests
         Assert.Equal("Value(x: data=2, grad=0)", x.ToString());
         Assert.Equal("Value(data=0.5, grad=0)", new Value(0.5).ToString());
     }
+
+    [Fact]
+    public void Power_zero_has_zero_gradient_at_zero_in_both_engines()
+    {
+        var x = new Value(0.0);
+        x.Pow(0).Backward();
+        Assert.Equal(0.0, x.Grad);
+        var t = Tensor.Zeros([3], DType.Float64);
+        t.RequiresGrad = true;
+        t.Pow(0).Sum().Backward();
+        Assert.All(t.Grad!.ToArray(), g => Assert.Equal(0.0, g));
+    }
 }

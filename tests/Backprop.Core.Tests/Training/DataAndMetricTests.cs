@@ -1,4 +1,5 @@
 using Backprop.Data;
+using Backprop.NN;
 using Backprop.Training;
 
 namespace Backprop.Core.Tests.Training;
@@ -68,5 +69,16 @@ public class DataAndMetricTests
         Assert.Equal(0.75, Metrics.Accuracy(Tensor.FromArray(new double[,] { { 0.3 }, { -0.2 }, { 0 }, { 4 } }), [1, 0, 1, 1]));
         Assert.Equal(1.0, Metrics.Accuracy(Tensor.FromArray([-1.0, 2.0]), [0, 1]));
         Assert.Throws<ShapeMismatchException>(() => Metrics.Accuracy(logits, [0, 1]));
+    }
+
+    [Fact]
+    public void A_split_that_would_leave_a_part_empty_is_refused()
+    {
+        var data = TensorDataset.FromClassification(Datasets.Xor(4, 0.1, 1));
+        Assert.Throws<ArgumentException>(() => data.Split(0.1));
+        var model = MLP.Create(2, [4], 2);
+        var trainer = new Trainer(model, new CrossEntropyLoss(), new Backprop.Optim.SGD(model.Parameters(), 0.1));
+        var empty = new TensorDataset(Tensor.Zeros(0, 2), []);
+        Assert.Throws<ArgumentException>(() => trainer.Evaluate(empty));
     }
 }

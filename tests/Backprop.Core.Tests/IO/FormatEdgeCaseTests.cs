@@ -11,7 +11,7 @@ namespace Backprop.Core.Tests.IO;
 
 /// <summary>Edge cases of the model formats: rank-0 parameters in checkpoints, checkpoints without a generator, PyTorch's
 /// top-level batch norm counter, the dtype of parameter-less ONNX graphs, and a batch count past float32's integers.</summary>
-public sealed class ReviewedEdgeCaseTests() : TempFolder("bpnn-edge-")
+public sealed class FormatEdgeCaseTests() : TempFolder("bpnn-edge-")
 {
     /// <summary>y = x·T with one learnable scalar.</summary>
     private sealed class Scaled : Module
