@@ -1,8 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
-using Backprop.Kernels;
 
-namespace Backprop.NN;
+namespace Backprop.Kernels;
 
 /// <summary><see cref="Gemm.Multiply(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/>
 /// for a generic element type (float or double), so one kernel body serves both dtypes.</summary>
