@@ -40,12 +40,6 @@ public sealed partial class Tensor
     private static void SoftmaxForward<T>(ReadOnlySpan<T> x, Span<T> y, int outer, int n, int inner, bool log) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (n == 0) return;
-        if (inner == 1 && SoftmaxRows.Supported)
-        {
-            // Hook: contiguous rows in three fused passes (Kernels/SoftmaxRows), the same bits as below.
-            for (int o = 0; o < outer; o++) SoftmaxRows.Row(x.Slice(o * n, n), y.Slice(o * n, n), log);
-            return;
-        }
         using var scratch = new Scratch<T>(inner == 1 ? Math.Max(n, 3) : 3 * inner);   // contiguous rows: e^(x−max) of log-softmax
         Span<T> m = scratch.Span[..inner], s = scratch.Span[inner..(2 * inner)], e = scratch.Span[(2 * inner)..];
         for (int o = 0; o < outer; o++)

@@ -135,7 +135,7 @@ internal static class VectorMath
     /// to [−104, 89] first (beyond, the result is 0 or ∞ anyway), and 2ⁿ is applied as two normal powers
     /// 2ⁿ¹·2ⁿ² so that results overflow to ∞ and underflow through the subnormals as they should.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector<float> Exp(Vector<float> x)
+    private static Vector<float> Exp(Vector<float> x)
     {
         Vector<float> xc = Min(Max(x, C(-104f)), C(89f));
         Vector<float> magic = C(12582912f);   // 1.5·2²³: adding it rounds to an integer
@@ -265,7 +265,7 @@ internal static class VectorMath
 
     /// <summary>eˣ for every double, as the float version: x clamped to [−746, 710], 2ⁿ applied as 2ⁿ¹·2ⁿ².</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector<double> Exp(Vector<double> x)
+    private static Vector<double> Exp(Vector<double> x)
     {
         Vector<double> xc = Vector.Min(Vector.Max(x, C(-746.0)), C(710.0));
         Vector<double> r = Reduce(xc, out Vector<double> shifted);
