@@ -36,7 +36,8 @@ public static class Gemm
     /// <summary>
     /// Forces the packed or the direct strategy for GEMM calls made on the current thread (tests use
     /// it to cover both on every shape); <see cref="GemmStrategy.Auto"/> picks by size. The direct strategy
-    /// has one implementation, on <c>Vector256</c> (run in software without AVX2).
+    /// runs on <c>Vector256</c> (in software without AVX2), with <c>Vector512</c> kernels on the AVX-512 path
+    /// that give the same bits.
     /// </summary>
     internal static GemmStrategy ForcedStrategy
     {

@@ -15,10 +15,11 @@ namespace Backprop.Kernels;
 /// (docs/reproducibility.md): each element's sum s of products runs by FMA in k order from 0 — in one
 /// chain, or, in the last vector of a row, in two chains (even and odd k) added at the end, or, for the
 /// dot products, in W lanes folded in a fixed tree and then the tail by FMA — and C ← α·s (β = 0) or
-/// fma(s, α, β·C). There is one implementation, on <c>Vector256</c>; without 256-bit hardware .NET runs it
-/// in software, with the same bits.</para>
+/// fma(s, α, β·C). The kernels are on <c>Vector256</c> (without 256-bit hardware .NET runs them in software,
+/// with the same bits); on the AVX-512 path, pairs of those vectors run as one <c>Vector512</c>
+/// (GemmDirect.Wide.cs), lane for lane the same chains.</para>
 /// </summary>
-internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal static unsafe partial class GemmDirect<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>
     /// Products with m·n·k at or below this (2¹⁹ ≈ 80³) take the direct path. Measured on AVX2 (Zen 1):
@@ -130,7 +131,19 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
         nint rowStep = p.TransposeA ? 1 : p.Lda, depthStep = p.TransposeA ? p.Lda : 1;
         // Element [i, j] of the product is C[i·cRow + j·cColumn].
         nint cRow = transposedC ? 1 : p.Ldc, cColumn = transposedC ? p.Ldc : 1;
-        for (int i0 = 0; i0 < p.M; i0 += 4)
+        // Hook: 512-bit kernels on AVX-512 (GemmDirect.Rows.cs, GemmDirect.Wide.cs), the same chains and bits.
+        AllRows(new RowBlocks(p, b, ldb, width, rowStep, depthStep, cRow, cColumn));
+    }
+
+    /// <summary>Rows [<paramref name="from"/>, <paramref name="to"/>) of <see cref="Vectors"/>' product, four at a
+    /// time (<paramref name="from"/> a multiple of four).</summary>
+    private static void NarrowRows(in RowBlocks r, int from, int to)
+    {
+        GemmProblem<T> p = r.P;
+        T* b = r.B;
+        nint ldb = r.Ldb, rowStep = r.RowStep, depthStep = r.DepthStep, cRow = r.CRow, cColumn = r.CColumn;
+        int width = r.Width;
+        for (int i0 = from; i0 < to; i0 += 4)
         {
             int rows = Math.Min(4, p.M - i0);
             // Rows past m re-read the last row (valid memory); their results are not stored.

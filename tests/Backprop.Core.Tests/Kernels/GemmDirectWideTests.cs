@@ -1,0 +1,105 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using Backprop.Kernels;
+
+namespace Backprop.Core.Tests.Kernels;
+
+/// <summary>
+/// The direct product's 512-bit kernels (GemmDirect.Wide.cs, run on the AVX-512 path) against its 256-bit
+/// kernels (the AVX2 path), bit for bit: every group of eight rows and the last four or fewer, column chunks of
+/// four, two and one 256-bit vectors with ragged ends, every transpose, α and β, padded leading dimensions, both
+/// dtypes; and the MLP's skinny shapes against the plain fixed-order loop.
+/// </summary>
+public class GemmDirectWideTests
+{
+    private static readonly int[] Ms = [1, 3, 4, 5, 8, 9, 12, 13, 17, 33];
+    private static readonly int[] Ns = [1, 5, 8, 10, 15, 16, 17, 24, 31, 32, 33, 40, 48, 70];
+    private static readonly int[] Ks = [1, 2, 7, 33];
+
+    [Fact]
+    public void Float_WideKernels_MatchTheNarrowOnes() => Check<float>();
+
+    [Fact]
+    public void Double_WideKernels_MatchTheNarrowOnes() => Check<double>();
+
+    [Theory]
+    [InlineData(256, 10, 128, false, true)]
+    [InlineData(256, 128, 10, false, false)]
+    [InlineData(10, 128, 256, true, false)]
+    [InlineData(64, 10, 256, false, true)]
+    public void SkinnyShapes_FollowTheSingleChain_OnEveryPath(int m, int n, int k, bool ta, bool tb)
+    {
+        var rng = new Rng(21);
+        float[] a = Random<float>(m * k, rng), b = Random<float>(k * n, rng);
+        float[] expected = new float[m * n];
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                float s = 0f;
+                for (int q = 0; q < k; q++)
+                    s = MathF.FusedMultiplyAdd(ta ? a[q * m + i] : a[i * k + q], tb ? b[j * k + q] : b[q * n + j], s);
+                expected[i * n + j] = s;
+            }
+        foreach (GemmPath path in new[] { GemmPath.Auto, GemmPath.Avx512, GemmPath.Avx2 })
+        {
+            float[] c = new float[m * n];
+            Run(path, () => Gemm.Multiply(ta, tb, m, n, k, 1f, a, ta ? m : k, b, tb ? k : n, 0f, c, n));
+            Assert.Equal(expected, c);
+        }
+    }
+
+    private static void Check<T>() where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var rng = new Rng(17);
+        var failures = new List<string>();
+        int checkedProducts = 0;
+        foreach (int m in Ms)
+            foreach (int n in Ns)
+                foreach (int k in Ks)
+                    foreach (var (ta, tb) in new[] { (false, false), (false, true), (true, false), (true, true) })
+                        foreach (var (alpha, beta) in new[] { (1.0, 0.0), (-0.75, 1.5) })
+                        {
+                            // Stored A is m×k (k×m transposed), B k×n (n×k); every leading dimension padded.
+                            int lda = (ta ? m : k) + 3, ldb = (tb ? k : n) + 2, ldc = n + 5;
+                            T[] a = Random<T>((ta ? k : m) * lda, rng), b = Random<T>((tb ? n : k) * ldb, rng), c0 = Random<T>(m * ldc, rng);
+                            T[] wide = Product(GemmPath.Avx512, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c0, ldc);
+                            T[] narrow = Product(GemmPath.Avx2, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c0, ldc);
+                            checkedProducts++;
+                            if (!wide.AsSpan().SequenceEqual(narrow))
+                                failures.Add($"{m}x{n}x{k} ta={ta} tb={tb} α={alpha} β={beta}");
+                        }
+        Assert.Equal(Ms.Length * Ns.Length * Ks.Length * 8, checkedProducts);
+        Assert.True(failures.Count == 0, $"{failures.Count} products differ between the 512- and 256-bit direct kernels (Vector512 accelerated: {Vector512.IsHardwareAccelerated}):\n" + string.Join("\n", failures.Take(20)));
+    }
+
+    private static T[] Product<T>(GemmPath path, bool ta, bool tb, int m, int n, int k, double alpha, T[] a, int lda, T[] b, int ldb, double beta, T[] c0, int ldc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T[] c = (T[])c0.Clone();
+        Run(path, () =>
+        {
+            if (typeof(T) == typeof(float))
+                Gemm.Multiply(ta, tb, m, n, k, (float)alpha, (float[])(object)a, lda, (float[])(object)b, ldb, (float)beta, (float[])(object)c, ldc);
+            else
+                Gemm.Multiply(ta, tb, m, n, k, alpha, (double[])(object)a, lda, (double[])(object)b, ldb, beta, (double[])(object)c, ldc);
+        });
+        return c;
+    }
+
+    private static void Run(GemmPath path, Action body)
+    {
+        GemmPath savedPath = Gemm.ForcedPath;
+        GemmStrategy savedStrategy = Gemm.ForcedStrategy;
+        Gemm.ForcedPath = path;
+        Gemm.ForcedStrategy = GemmStrategy.Direct;
+        try { body(); }
+        finally { Gemm.ForcedPath = savedPath; Gemm.ForcedStrategy = savedStrategy; }
+    }
+
+    private static T[] Random<T>(int count, Rng rng) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var x = new T[count];
+        for (int i = 0; i < count; i++) x[i] = T.CreateTruncating(rng.NextGaussian());
+        return x;
+    }
+}
