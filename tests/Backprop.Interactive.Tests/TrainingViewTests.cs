@@ -54,9 +54,10 @@ public class TrainingViewTests
         HtmlAssert.Parse(empty);
         Assert.Contains("No training steps", empty);
         // A run whose loss became ∞ then NaN: the line breaks and the points are marked.
-        var steps = typeof(TrainingHistory).GetProperty("StepList", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
-        var list = (List<StepRecord>)steps.GetValue(history)!;
-        list.AddRange([new StepRecord(1, 1, 2.0, 0.5, 0.1, 8), new StepRecord(2, 1, double.PositiveInfinity, 0.5, 0.1, 8), new StepRecord(3, 1, double.NaN, 0.5, 0.1, 8)]);
+        history.Add(new StepRecord(1, 1, 2.0, 0.5, 0.1, 8));
+        history.Add(new StepRecord(2, 1, double.PositiveInfinity, 0.5, 0.1, 8));
+        history.Add(new StepRecord(3, 1, double.NaN, 0.5, 0.1, 8));
+        Assert.Throws<ArgumentException>(() => history.Add(new StepRecord(5, 1, 1.0, 0.5, 0.1, 8)));
         string html = history.Plot(smoothing: 0).ToHtml();
         HtmlAssert.Parse(html);
         Assert.Contains("non-finite value(s) marked ×", html);

@@ -33,6 +33,19 @@ public sealed class TrainingHistory
     /// <summary>Every completed epoch, in order.</summary>
     public IReadOnlyList<EpochRecord> Epochs => EpochList;
 
+    /// <summary>Records one step of a hand-written training loop, so that its history plots like one from
+    /// <see cref="Trainer.Fit"/>. Steps are numbered from 1 and each is one more than the last recorded.</summary>
+    /// <exception cref="ArgumentException">The step number is below 1, or not one more than the last one recorded.</exception>
+    public void Add(StepRecord step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        if (StepList.Count == 0 ? step.Step < 1 : step.Step != StepList[^1].Step + 1)
+            throw new ArgumentException(StepList.Count == 0
+                ? $"TrainingHistory.Add: step {step.Step} given; steps are numbered from 1."
+                : $"TrainingHistory.Add: step {step.Step} given, expected step {StepList[^1].Step + 1} (one more than the last recorded).", nameof(step));
+        StepList.Add(step);
+    }
+
     /// <summary>Wall time of the whole run.</summary>
     public TimeSpan TotalTime { get; internal set; }
 
