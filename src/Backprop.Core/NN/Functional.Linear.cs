@@ -60,20 +60,27 @@ public static partial class Functional
         else Forward<double>(input, weight, bias, result, rows, inF, outF, activation);
 
         Tensor[] parents = hasBias ? [input, weight, bias!] : [input, weight];
-        return Tensor.Record(OpName(activation), result, parents, ctx =>
+        return Tensor.Record(LinearOps[(int)activation], result, parents, ctx =>
         {
             if (ctx.DType == DType.Float32) Backward<float>(ctx, rows, inF, outF, activation, hasBias);
             else Backward<double>(ctx, rows, inF, outF, activation, hasBias);
         });
     }
 
-    private static string OpName(ActivationKind activation) => activation switch
+    // The recorded op per activation: ∂/∂x, ∂/∂W, ∂/∂b with δ = g ⊙ f′, f′ read from the activation's own op.
+    private static readonly TensorOp[] LinearOps =
+    [
+        new("linear", "g·W", "gᵀ·x", "Σ g"),
+        LinearOp("relu", Tensor.ReluOperator.Describe(default)),
+        LinearOp("tanh", Tensor.TanhOperator.Describe(default)),
+        LinearOp("sigmoid", Tensor.SigmoidOperator.Describe(default)),
+    ];
+
+    private static TensorOp LinearOp(string activation, TensorOp f)
     {
-        ActivationKind.ReLU => "linear+relu",
-        ActivationKind.Tanh => "linear+tanh",
-        ActivationKind.Sigmoid => "linear+sigmoid",
-        _ => "linear",
-    };
+        string delta = $" (δ = g·{f.Derivative(0)})";
+        return new("linear+" + activation, "δ·W" + delta, "δᵀ·x" + delta, "Σ δ" + delta);
+    }
 
     private static void Forward<T>(Tensor input, Tensor weight, Tensor? bias, Tensor result, int rows, int inF, int outF, ActivationKind activation)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -92,85 +99,30 @@ public static partial class Functional
         ApplyActivation(activation, y);
     }
 
-    /// <summary>a = f(z) in place.</summary>
+    /// <summary>a = f(z) in place, by the activation's own operator.</summary>
     internal static void ApplyActivation<T>(ActivationKind activation, Span<T> z) where T : unmanaged, IFloatingPointIeee754<T>
     {
         switch (activation)
         {
-            case ActivationKind.ReLU: TensorPrimitives.Max(z, T.Zero, z); break;
-            case ActivationKind.Tanh: VectorMath.Tanh<T>(z, z); break;
-            case ActivationKind.Sigmoid: VectorMath.Sigmoid<T>(z, z); break;
+            case ActivationKind.ReLU: Tensor.ReluOperator.Forward<T>(z, 0, z); break;
+            case ActivationKind.Tanh: Tensor.TanhOperator.Forward<T>(z, 0, z); break;
+            case ActivationKind.Sigmoid: Tensor.SigmoidOperator.Forward<T>(z, 0, z); break;
         }
     }
 
-    /// <summary>δ = g ⊙ f′, with f′ expressed through the saved activation a.</summary>
-    internal static void ActivationDelta<T>(ActivationKind activation, ReadOnlySpan<T> g, ReadOnlySpan<T> a, Span<T> delta)
+    /// <summary>δ = g ⊙ f′, by the activation's own backward step, reading f′ through the saved activation a
+    /// (for ReLU, a &gt; 0 exactly where z &gt; 0). t is scratch; both have g's length.</summary>
+    internal static void ActivationDelta<T>(ActivationKind activation, ReadOnlySpan<T> g, ReadOnlySpan<T> a, Span<T> delta, Span<T> t)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (activation == ActivationKind.None) { g.CopyTo(delta); return; }
+        delta.Clear();
         switch (activation)
         {
-            case ActivationKind.ReLU:
-                ReluMask(g, a, delta);
-                break;
-            case ActivationKind.Tanh:                       // f′ = 1 − a²
-                TanhDelta(g, a, delta);
-                break;
-            case ActivationKind.Sigmoid:                    // f′ = a(1 − a)
-                SigmoidDelta(g, a, delta);
-                break;
-            default:
-                g.CopyTo(delta);
-                break;
+            case ActivationKind.ReLU: Tensor.ReluOperator.Backward(a, a, g, 0, delta, t); break;
+            case ActivationKind.Tanh: Tensor.TanhOperator.Backward(a, a, g, 0, delta, t); break;
+            case ActivationKind.Sigmoid: Tensor.SigmoidOperator.Backward(a, a, g, 0, delta, t); break;
         }
-    }
-
-    /// <summary>delta = g ⊙ (1 − a²), one pass.</summary>
-    private static void TanhDelta<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> a, Span<T> delta) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
-        {
-            int width = Vector<T>.Count;
-            for (; i <= a.Length - width; i += width)
-            {
-                var av = new Vector<T>(a.Slice(i, width));
-                (new Vector<T>(g.Slice(i, width)) * (Vector<T>.One - av * av)).CopyTo(delta.Slice(i, width));
-            }
-        }
-        for (; i < a.Length; i++) delta[i] = g[i] * (T.One - a[i] * a[i]);
-    }
-
-    /// <summary>delta = g ⊙ a ⊙ (1 − a), one pass.</summary>
-    private static void SigmoidDelta<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> a, Span<T> delta) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
-        {
-            int width = Vector<T>.Count;
-            for (; i <= a.Length - width; i += width)
-            {
-                var av = new Vector<T>(a.Slice(i, width));
-                (new Vector<T>(g.Slice(i, width)) * (av * (Vector<T>.One - av))).CopyTo(delta.Slice(i, width));
-            }
-        }
-        for (; i < a.Length; i++) delta[i] = g[i] * (a[i] * (T.One - a[i]));
-    }
-
-    /// <summary>delta = g where a &gt; 0, else 0.</summary>
-    private static void ReluMask<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> a, Span<T> delta) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
-        {
-            int width = Vector<T>.Count;
-            for (; i <= a.Length - width; i += width)
-            {
-                var av = new Vector<T>(a.Slice(i, width));
-                var gv = new Vector<T>(g.Slice(i, width));
-                Vector.ConditionalSelect(Vector.GreaterThan(av, Vector<T>.Zero), gv, Vector<T>.Zero).CopyTo(delta.Slice(i, width));
-            }
-        }
-        for (; i < a.Length; i++) delta[i] = a[i] > T.Zero ? g[i] : T.Zero;
     }
 
     private static void Backward<T>(BackwardContext ctx, int rows, int inF, int outF, ActivationKind activation, bool hasBias)
@@ -178,12 +130,13 @@ public static partial class Functional
     {
         // Empty sizes (rows, in or out = 0) still run: every gradient is then created, with its shape, as PyTorch does.
         ReadOnlySpan<T> g = ctx.Upstream<T>();
-        using var scratch = new Scratch<T>(activation == ActivationKind.None ? 0 : g.Length);
+        using var scratch = new Scratch<T>(activation == ActivationKind.None ? 0 : 2 * g.Length);
         ReadOnlySpan<T> delta = g;
         if (activation != ActivationKind.None)
         {
-            ActivationDelta(activation, g, ctx.Result<T>(), scratch.Span);
-            delta = scratch.Span;
+            Span<T> d = scratch.Span[..g.Length];
+            ActivationDelta(activation, g, ctx.Result<T>(), d, scratch.Span[g.Length..]);
+            delta = d;
         }
         ReadOnlySpan<T> x = ctx.Input(0).Data<T>(), w = ctx.Input(1).Data<T>();
         if (ctx.NeedsGrad(0))               // ∂x += δ·W          [rows, out]·[out, in]

@@ -28,7 +28,7 @@ public static partial class Losses
             ? CrossEntropySum<float>(logits, y, c, rowMax, rowSum)
             : CrossEntropySum<double>(logits, y, c, rowMax, rowSum);
         Tensor loss = ScalarResult(logits.DType, total / n);
-        return Tensor.Record("cross_entropy", loss, [logits], ctx =>
+        return Tensor.Record(CrossEntropyLabelsOp, loss, [logits], ctx =>
         {
             if (ctx.DType == DType.Float32) CrossEntropyBackward<float>(ctx, y, c, rowMax, rowSum);
             else CrossEntropyBackward<double>(ctx, y, c, rowMax, rowSum);

@@ -13,8 +13,8 @@ public sealed partial class Tensor
     /// <summary>a + b, broadcasting. ∂/∂a = 1, ∂/∂b = 1.</summary>
     public static Tensor Add(Tensor a, Tensor b)
     {
-        Broadcast bc = Broadcast.Of("Add", a, b);
-        return Record("+", Forward<AddKernel>(bc, a, b), [a, b], ctx =>
+        Broadcast bc = Broadcast.Of(AddOperator.Op.Name, a, b);
+        return Record(AddOperator.Op, Forward<AddOperator>(bc, a, b), [a, b], ctx =>
         {
             if (ctx.DType == DType.Float32) AddBackward<float>(ctx, bc, subtract: false);
             else AddBackward<double>(ctx, bc, subtract: false);
@@ -24,8 +24,8 @@ public sealed partial class Tensor
     /// <summary>a − b, broadcasting. ∂/∂a = 1, ∂/∂b = −1.</summary>
     public static Tensor Subtract(Tensor a, Tensor b)
     {
-        Broadcast bc = Broadcast.Of("Subtract", a, b);
-        return Record("-", Forward<SubtractKernel>(bc, a, b), [a, b], ctx =>
+        Broadcast bc = Broadcast.Of(SubtractOperator.Op.Name, a, b);
+        return Record(SubtractOperator.Op, Forward<SubtractOperator>(bc, a, b), [a, b], ctx =>
         {
             if (ctx.DType == DType.Float32) AddBackward<float>(ctx, bc, subtract: true);
             else AddBackward<double>(ctx, bc, subtract: true);
@@ -42,8 +42,8 @@ public sealed partial class Tensor
     /// <summary>a · b elementwise, broadcasting. ∂/∂a = b, ∂/∂b = a.</summary>
     public static Tensor Multiply(Tensor a, Tensor b)
     {
-        Broadcast bc = Broadcast.Of("Multiply", a, b);
-        return Record("*", Forward<MultiplyKernel>(bc, a, b), [a, b], ctx =>
+        Broadcast bc = Broadcast.Of(MultiplyOperator.Op.Name, a, b);
+        return Record(MultiplyOperator.Op, Forward<MultiplyOperator>(bc, a, b), [a, b], ctx =>
         {
             if (ctx.DType == DType.Float32) MultiplyBackward<float>(ctx, bc);
             else MultiplyBackward<double>(ctx, bc);
@@ -63,12 +63,12 @@ public sealed partial class Tensor
         Span<T> t = scratch.Span;
         if (ctx.NeedsGrad(0))
         {
-            bc.BOverResult.Apply<T, MultiplyKernel>(b, dy, t);   // dy · b
+            bc.BOverResult.Apply<T, MultiplyOperator>(b, dy, t);   // dy · b
             bc.AOverResult.ReduceInto<T>(t, ctx.Grad<T>(0), subtract: false);
         }
         if (ctx.NeedsGrad(1))
         {
-            bc.AOverResult.Apply<T, MultiplyKernel>(a, dy, t);   // dy · a
+            bc.AOverResult.Apply<T, MultiplyOperator>(a, dy, t);   // dy · a
             bc.BOverResult.ReduceInto<T>(t, ctx.Grad<T>(1), subtract: false);
         }
     }
@@ -76,8 +76,8 @@ public sealed partial class Tensor
     /// <summary>a / b elementwise, broadcasting. ∂/∂a = 1/b, ∂/∂b = −a/b² = −y/b.</summary>
     public static Tensor Divide(Tensor a, Tensor b)
     {
-        Broadcast bc = Broadcast.Of("Divide", a, b);
-        return Record("/", Forward<DivideKernel>(bc, a, b), [a, b], ctx =>
+        Broadcast bc = Broadcast.Of(DivideOperator.Op.Name, a, b);
+        return Record(DivideOperator.Op, Forward<DivideOperator>(bc, a, b), [a, b], ctx =>
         {
             if (ctx.DType == DType.Float32) DivideBackward<float>(ctx, bc);
             else DivideBackward<double>(ctx, bc);
@@ -91,13 +91,13 @@ public sealed partial class Tensor
         Span<T> t = scratch.Span;
         if (ctx.NeedsGrad(0))
         {
-            bc.ResultOverB.Apply<T, DivideKernel>(dy, b, t);     // dy / b
+            bc.ResultOverB.Apply<T, DivideOperator>(dy, b, t);     // dy / b
             bc.AOverResult.ReduceInto<T>(t, ctx.Grad<T>(0), subtract: false);
         }
         if (ctx.NeedsGrad(1))
         {
             TensorPrimitives.Multiply(dy, y, t);                 // dy · y
-            bc.ResultOverB.Apply<T, DivideKernel>(t, b, t);      // dy · y / b = dy · a / b²
+            bc.ResultOverB.Apply<T, DivideOperator>(t, b, t);      // dy · y / b = dy · a / b²
             bc.BOverResult.ReduceInto<T>(t, ctx.Grad<T>(1), subtract: true);
         }
     }
@@ -123,27 +123,36 @@ public sealed partial class Tensor
     public static Tensor Divide(double c, Tensor x) => MapScalar(x, c, ScalarOp.DivideInto);
 
     /// <summary>−x. ∂/∂x = −1.</summary>
-    public static Tensor Negate(Tensor x) => MapScalar(x, -1.0, ScalarOp.Multiply, "neg");
+    public static Tensor Negate(Tensor x) => MapScalar(x, -1.0, ScalarOp.Multiply, NegateOp);
 
     private enum ScalarOp { Add, Subtract, SubtractFrom, Multiply, Divide, DivideInto }
 
-    private static Tensor MapScalar(Tensor x, double c, ScalarOp kind, string? name = null)
+    private static readonly TensorOp AddConstantOp = new("add", "1"), SubtractConstantOp = new("sub", "1"),
+        SubtractFromConstantOp = new("sub", "−1"), NegateOp = new("neg", "−1");
+
+    /// <summary>The op of x ∘ c: its name and ∂/∂x with the constant written in.</summary>
+    private static TensorOp ScalarOpInfo(ScalarOp kind, double c)
+    {
+        string k = c.ToString("G6", CultureInfo.InvariantCulture);
+        return kind switch
+        {
+            ScalarOp.Add => AddConstantOp,
+            ScalarOp.Subtract => SubtractConstantOp,
+            ScalarOp.SubtractFrom => SubtractFromConstantOp,
+            ScalarOp.Multiply => new("mul", k),
+            ScalarOp.Divide => new("div", "1/" + k),
+            _ => new("div", "−" + k + "/x²"),
+        };
+    }
+
+    private static Tensor MapScalar(Tensor x, double c, ScalarOp kind, TensorOp? op = null)
     {
         ArgumentNullException.ThrowIfNull(x);
-        string k = c.ToString("G6", CultureInfo.InvariantCulture);
-        name ??= kind switch
-        {
-            ScalarOp.Add => "+" + k,
-            ScalarOp.Subtract => "-" + k,
-            ScalarOp.SubtractFrom => k + "-",
-            ScalarOp.Multiply => "*" + k,
-            ScalarOp.Divide => "/" + k,
-            _ => k + "/",
-        };
+        op ??= ScalarOpInfo(kind, c);
         Tensor y = x.NewUninitialized(); // every element written below
         if (x.DType == DType.Float32) ScalarForwardInHalves<float>(x.Data<float>(), (float)c, kind, y.Data<float>());
         else ScalarForwardInHalves<double>(x.Data<double>(), c, kind, y.Data<double>());
-        return Record(name, y, [x], ctx =>
+        return Record(op, y, [x], ctx =>
         {
             if (ctx.DType == DType.Float32) ScalarBackward<float>(ctx, (float)c, kind);
             else ScalarBackward<double>(ctx, c, kind);
@@ -217,16 +226,16 @@ public sealed partial class Tensor
 
     // ---- helpers --------------------------------------------------------------------------------
 
-    private static Tensor Forward<TKernel>(Broadcast bc, Tensor a, Tensor b) where TKernel : IBinaryKernel
+    private static Tensor Forward<TOp>(Broadcast bc, Tensor a, Tensor b) where TOp : IBinaryOperator
     {
         Tensor y = a.NewUninitialized((int[])bc.Shape.Clone()); // Apply writes every element
         if (bc.Same)
         {
-            if (a.DType == DType.Float32) SameShapeForward<float, TKernel>(a.Data<float>(), b.Data<float>(), y.Data<float>());
-            else SameShapeForward<double, TKernel>(a.Data<double>(), b.Data<double>(), y.Data<double>());
+            if (a.DType == DType.Float32) SameShapeForward<float, TOp>(a.Data<float>(), b.Data<float>(), y.Data<float>());
+            else SameShapeForward<double, TOp>(a.Data<double>(), b.Data<double>(), y.Data<double>());
         }
-        else if (a.DType == DType.Float32) bc.AB.Apply<float, TKernel>(a.Data<float>(), b.Data<float>(), y.Data<float>());
-        else bc.AB.Apply<double, TKernel>(a.Data<double>(), b.Data<double>(), y.Data<double>());
+        else if (a.DType == DType.Float32) bc.AB.Apply<float, TOp>(a.Data<float>(), b.Data<float>(), y.Data<float>());
+        else bc.AB.Apply<double, TOp>(a.Data<double>(), b.Data<double>(), y.Data<double>());
         return y;
     }
 }

@@ -7,6 +7,8 @@ namespace Backprop;
 // (added, so an element picked twice collects both contributions).
 public sealed partial class Tensor
 {
+    private static readonly TensorOp GatherOp = new("gather", "scatter-add"), WhereOp = new("where", "𝟙[condition]", "𝟙[¬condition]");
+
     /// <summary>
     /// Picks elements along <paramref name="axis"/> by an index table, like PyTorch's <c>gather</c>: for a 2-D
     /// tensor and axis 1, <c>y[i, j] = x[i, index[i, j]]</c> (for axis 0, <c>y[i, j] = x[index[i, j], j]</c>).
@@ -33,7 +35,7 @@ public sealed partial class Tensor
         int[] source = GatherOffsets(a, index, shape);
         Tensor y = NewUninitialized(shape);
         for (int p = 0; p < source.Length; p++) y.SetFlat(p, GetFlat(source[p]));
-        return Record("gather", y, [this], ctx =>
+        return Record(GatherOp, y, [this], ctx =>
         {
             if (ctx.DType == DType.Float32) ScatterAdd<float>(ctx.Upstream<float>(), ctx.Grad<float>(0), source);
             else ScatterAdd<double>(ctx.Upstream<double>(), ctx.Grad<double>(0), source);
@@ -103,7 +105,7 @@ public sealed partial class Tensor
             take[p] = condition.GetFlat(fromCondition[p]) != 0;
             y.SetFlat(p, take[p] ? a.GetFlat(fromA[p]) : b.GetFlat(fromB[p]));
         }
-        return Record("where", y, [a, b], ctx =>
+        return Record(WhereOp, y, [a, b], ctx =>
         {
             if (ctx.DType == DType.Float32) WhereBackward<float>(ctx, take, fromA, fromB);
             else WhereBackward<double>(ctx, take, fromA, fromB);

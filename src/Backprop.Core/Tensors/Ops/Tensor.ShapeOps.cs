@@ -43,12 +43,15 @@ public sealed partial class Tensor
         if (problem is not null)
             throw new ShapeMismatchException("Reshape", _shape, s,
                 $"Reshape: cannot reshape {Shapes.Format(_shape)} into {Shapes.Format(s)}: the shape {problem}.");
-        return View("reshape", s);
+        return View(ReshapeOp, s);
     }
+
+    private static readonly TensorOp ReshapeOp = new("reshape", "reshape"), SqueezeOp = new("squeeze", "reshape"), UnsqueezeOp = new("unsqueeze", "reshape"),
+        TransposeOp = new("transpose", "ᵀ"), SliceOp = new("slice", "rows"), IndexSelectOp = new("index_select", "scatter-add"), ConcatOp = new("concat", "split");
 
     /// <summary>A tensor of <paramref name="shape"/> (same element count) sharing this tensor's storage, recorded
     /// as <paramref name="op"/>; ∂/∂x = 1 (the upstream gradient is added back element for element).</summary>
-    private Tensor View(string op, int[] shape) =>
+    private Tensor View(TensorOp op, int[] shape) =>
         Record(op, SharingStorage(shape), [this], static ctx =>
         {
             if (ctx.DType == DType.Float32) AddSame<float>(ctx.Upstream<float>(), ctx.Grad<float>(0));
@@ -68,7 +71,7 @@ public sealed partial class Tensor
         Tensor y = NewZeros([n, m]);
         if (DType == DType.Float32) TransposeInto<float>(Data<float>(), y.Data<float>(), m, n);
         else TransposeInto<double>(Data<double>(), y.Data<double>(), m, n);
-        return Record("transpose", y, [this], ctx =>
+        return Record(TransposeOp, y, [this], ctx =>
         {
             if (ctx.DType == DType.Float32) TransposeAdd<float>(ctx.Upstream<float>(), ctx.Grad<float>(0), n, m);
             else TransposeAdd<double>(ctx.Upstream<double>(), ctx.Grad<double>(0), n, m);
@@ -106,7 +109,7 @@ public sealed partial class Tensor
         shape[0] = length;
         Tensor y = NewZeros(shape);
         Array.Copy(_storage, start * row, y._storage, 0, length * row);
-        return Record("slice", y, [this], ctx =>
+        return Record(SliceOp, y, [this], ctx =>
         {
             if (ctx.DType == DType.Float32) AddSame<float>(ctx.Upstream<float>(), ctx.Grad<float>(0).Slice(start * row, length * row));
             else AddSame<double>(ctx.Upstream<double>(), ctx.Grad<double>(0).Slice(start * row, length * row));
@@ -131,7 +134,7 @@ public sealed partial class Tensor
         shape[0] = index.Length;
         Tensor y = NewZeros(shape);
         for (int i = 0; i < index.Length; i++) Array.Copy(_storage, index[i] * row, y._storage, i * row, row);
-        return Record("index_select", y, [this], ctx =>
+        return Record(IndexSelectOp, y, [this], ctx =>
         {
             if (ctx.DType == DType.Float32) ScatterAddRows<float>(ctx.Upstream<float>(), ctx.Grad<float>(0), index, row);
             else ScatterAddRows<double>(ctx.Upstream<double>(), ctx.Grad<double>(0), index, row);
@@ -188,7 +191,7 @@ public sealed partial class Tensor
                 offset += block;
             }
         }
-        return Record("concat", y, parents, ctx =>
+        return Record(ConcatOp, y, parents, ctx =>
         {
             if (ctx.DType == DType.Float32) ConcatBackward<float>(ctx, sizes, total, outer, inner);
             else ConcatBackward<double>(ctx, sizes, total, outer, inner);
