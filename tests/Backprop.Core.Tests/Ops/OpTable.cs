@@ -66,6 +66,8 @@ public static class OpTable
         new("leaky_relu", In(Domain.NonZero, 3, 5), t => t[0].LeakyRelu(), "F.leaky_relu(t[0], 0.01)"),
         new("leaky_relu0.2", In(Domain.NonZero, 3, 5), t => t[0].LeakyRelu(0.2), "F.leaky_relu(t[0], 0.2)"),
         new("clamp", In(Domain.NonZero, 3, 5), t => t[0].Clamp(-1.0, 1.25), "t[0].clamp(-1.0, 1.25)"),
+        new("sin", In(Domain.Any, 3, 5), t => t[0].Sin(), "t[0].sin()"),
+        new("cos", In(Domain.Any, 3, 5), t => Tensor.Cos(t[0]), "t[0].cos()"),
     ];
 
     /// <summary>The row names, for xunit's MemberData.</summary>
