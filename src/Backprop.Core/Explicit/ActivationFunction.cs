@@ -26,7 +26,7 @@ internal static class Activations
         {
             case ActivationFunction.Linear: z.CopyTo(a); break;
             case ActivationFunction.Relu: for (int j = 0; j < z.Length; j++) a[j] = z[j] > 0 ? z[j] : 0.0; break;
-            case ActivationFunction.Sigmoid: for (int j = 0; j < z.Length; j++) a[j] = Sigmoid(z[j]); break;
+            case ActivationFunction.Sigmoid: for (int j = 0; j < z.Length; j++) a[j] = Value.SigmoidOf(z[j]); break;
             case ActivationFunction.Tanh: for (int j = 0; j < z.Length; j++) a[j] = Math.Tanh(z[j]); break;
             case ActivationFunction.Softmax: Softmax(z, a); break;
             default: throw Unknown(f);
@@ -37,9 +37,9 @@ internal static class Activations
     public static double Derivative(ActivationFunction f, double z, double a) => f switch
     {
         ActivationFunction.Linear => 1.0,
-        ActivationFunction.Relu => z > 0 ? 1.0 : 0.0,
-        ActivationFunction.Sigmoid => a * (1.0 - a), // σ′(z) = σ(z)(1 − σ(z))
-        ActivationFunction.Tanh => 1.0 - a * a,      // tanh′(z) = 1 − tanh²z
+        ActivationFunction.Relu => Value.ReluDerivative(z),
+        ActivationFunction.Sigmoid => Value.SigmoidDerivative(a), // σ′(z) = σ(z)(1 − σ(z))
+        ActivationFunction.Tanh => Value.TanhDerivative(a),       // tanh′(z) = 1 − tanh²z
         ActivationFunction.Softmax => throw new InvalidOperationException(
             "Softmax is not elementwise: use the Jacobian-vector product (BackThroughSoftmax), not f′(zⱼ)."),
         _ => throw Unknown(f),
@@ -57,14 +57,6 @@ internal static class Activations
             return;
         }
         for (int j = 0; j < z.Length; j++) delta[j] = g[j] * Derivative(f, z[j], a[j]);
-    }
-
-    /// <summary>σ(x) without overflow.</summary>
-    public static double Sigmoid(double x)
-    {
-        if (x >= 0) return 1.0 / (1.0 + Math.Exp(-x));
-        double e = Math.Exp(x);
-        return e / (1.0 + e);
     }
 
     /// <summary>softmax(z), shifted by max z so that no exponential overflows.</summary>
