@@ -73,13 +73,7 @@ public sealed partial class Tensor
         Broadcast bc = Broadcast.Of(op, a, b);
         CheckDestination(op, destination, bc.Shape, a, b);
         destination.BumpVersion();
-        if (bc.Same)
-        {
-            if (a.DType == DType.Float32) SameShapeForward<float, TOp>(a.Data<float>(), b.Data<float>(), destination.Data<float>());
-            else SameShapeForward<double, TOp>(a.Data<double>(), b.Data<double>(), destination.Data<double>());
-        }
-        else if (a.DType == DType.Float32) bc.AB.Apply<float, TOp>(a.Data<float>(), b.Data<float>(), destination.Data<float>());
-        else bc.AB.Apply<double, TOp>(a.Data<double>(), b.Data<double>(), destination.Data<double>());
+        DTypeSwitch.Invoke(a.DType, new BinaryForward<TOp>(bc, a, b, destination));
         if (s_detectAnomaly) CheckForward(op, destination, [a, b]);
         return destination;
     }
@@ -90,8 +84,7 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(x);
         CheckDestination(op, destination, x._shape, x, null);
         destination.BumpVersion();
-        if (x.DType == DType.Float32) MapForward<float, TOp>(x.Data<float>(), default, destination.Data<float>());
-        else MapForward<double, TOp>(x.Data<double>(), default, destination.Data<double>());
+        DTypeSwitch.Invoke(x.DType, new UnaryForward<TOp>(x, default, destination));
         if (s_detectAnomaly) CheckForward(op, destination, [x]);
         return destination;
     }

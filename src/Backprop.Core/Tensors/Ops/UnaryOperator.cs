@@ -39,19 +39,24 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(x);
         Tensor y = x.NewUninitialized(); // Forward writes every element
-        if (x.DType == DType.Float32) MapForward<float, TOp>(x.Data<float>(), p, y.Data<float>());
-        else MapForward<double, TOp>(x.Data<double>(), p, y.Data<double>());
-        return Record(TOp.Describe(p), y, [x], ctx =>
-        {
-            if (ctx.DType == DType.Float32) MapBackward<float, TOp>(ctx, p);
-            else MapBackward<double, TOp>(ctx, p);
-        }, TOp.Reads);
+        DTypeSwitch.Invoke(x.DType, new UnaryForward<TOp>(x, p, y));
+        return Record(TOp.Describe(p), y, [x], ctx => DTypeSwitch.Invoke(ctx.DType, new UnaryBackward<TOp>(ctx, p)), TOp.Reads);
     }
 
-    private static void MapBackward<T, TOp>(BackwardContext ctx, UnaryParameters p) where T : unmanaged, IFloatingPointIeee754<T> where TOp : IUnaryOperator
+    /// <summary>y = f(x; p) over whole tensors of one dtype.</summary>
+    private readonly struct UnaryForward<TOp>(Tensor x, UnaryParameters p, Tensor y) : IDTypeAction where TOp : IUnaryOperator
     {
-        ReadOnlySpan<T> dy = ctx.Upstream<T>();
-        using var scratch = new Scratch<T>(dy.Length);
-        MapBackward<T, TOp>(ctx.Input(0).Data<T>(), ctx.Result<T>(), dy, p, ctx.Grad<T>(0), scratch.Span);
+        public void Invoke<T>() where T : unmanaged, IFloatingPointIeee754<T> => MapForward<T, TOp>(x.Data<T>(), p, y.Data<T>());
+    }
+
+    /// <summary>The recorded backward step: dx += dy · f′(x; p).</summary>
+    private readonly struct UnaryBackward<TOp>(BackwardContext ctx, UnaryParameters p) : IDTypeAction where TOp : IUnaryOperator
+    {
+        public void Invoke<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            ReadOnlySpan<T> dy = ctx.Upstream<T>();
+            using var scratch = new Scratch<T>(dy.Length);
+            MapBackward<T, TOp>(ctx.Input(0).Data<T>(), ctx.Result<T>(), dy, p, ctx.Grad<T>(0), scratch.Span);
+        }
     }
 }
