@@ -23,13 +23,13 @@ public sealed partial class Tensor
     public Tensor Gather(int axis, int[] index, int[]? indexShape = null)
     {
         ArgumentNullException.ThrowIfNull(index);
-        int a = Shapes.NormalizeAxis("Gather", axis, _shape);
+        int a = Shapes.NormalizeAxis("gather", axis, _shape);
         int[] shape = indexShape is null ? InferGatherShape(a, index.Length) : (int[])indexShape.Clone();
         bool fits = shape.Length == Rank && Shapes.CheckShape(shape, out int count) is null && count == index.Length;
         for (int d = 0; fits && d < Rank; d++) fits = d == a || shape[d] <= _shape[d];
         if (!fits)
-            throw new ShapeMismatchException("Gather", _shape, shape,
-                $"Gather: cannot gather from {Shapes.Format(_shape)} along axis {axis} with an index of shape {Shapes.Format(shape)} " +
+            throw new ShapeMismatchException("gather", _shape, shape,
+                $"gather: cannot gather from {Shapes.Format(_shape)} along axis {axis} with an index of shape {Shapes.Format(shape)} " +
                 $"({index.Length} indices): expected rank {Rank}, as many indices as the shape holds and sizes no larger than " +
                 $"{Shapes.Format(_shape)} outside axis {a}.");
         int[] source = GatherOffsets(a, index, shape);
@@ -63,7 +63,7 @@ public sealed partial class Tensor
             int k = index[p];
             if ((uint)k >= (uint)n)
                 throw new ArgumentOutOfRangeException(nameof(index), k,
-                    $"Gather: index {k} (at position {p}) is out of range for axis {axis} of a tensor of shape {Shapes.Format(_shape)}; expected indices in [0, {n - 1}].");
+                    $"gather: index {k} (at position {p}) is out of range for axis {axis} of a tensor of shape {Shapes.Format(_shape)}; expected indices in [0, {n - 1}].");
             source[p] = offset + k * strides[axis];
             for (int d = Rank - 1; d >= 0; d--) // odometer over the index shape
             {
@@ -93,7 +93,7 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(condition);
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        Shapes.CheckSameDType("Where", a, b);
+        Shapes.CheckSameDType("where", a, b);
         int[] ab = BroadcastIndex.Shape(a._shape, b._shape, out _, out _, out _) ?? WhereMismatch(a._shape, b._shape, "a", "b");
         int[] shape = BroadcastIndex.Shape(condition._shape, ab, out _, out _, out _) ?? WhereMismatch(condition._shape, ab, "the condition", "the values");
         int[] fromA = BroadcastIndex.Offsets(a._shape, shape), fromB = BroadcastIndex.Offsets(b._shape, shape);
@@ -113,8 +113,8 @@ public sealed partial class Tensor
     }
 
     private static int[] WhereMismatch(int[] x, int[] y, string left, string right) =>
-        throw new ShapeMismatchException("Where", x, y,
-            $"Where: cannot broadcast {left} {Shapes.Format(x)} with {right} {Shapes.Format(y)}: expected each pair of trailing dimensions to be equal or 1.");
+        throw new ShapeMismatchException("where", x, y,
+            $"where: cannot broadcast {left} {Shapes.Format(x)} with {right} {Shapes.Format(y)}: expected each pair of trailing dimensions to be equal or 1.");
 
     private static void WhereBackward<T>(BackwardContext ctx, bool[] take, int[] fromA, int[] fromB) where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -26,7 +26,7 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        Shapes.CheckSameDType("MatMul", a, b);
+        Shapes.CheckSameDType("matmul", a, b);
         MatMulPlan plan = MatMulPlan.Of(a._shape, b._shape);
         Tensor y = a.NewZeros(plan.Shape);
         if (a.DType == DType.Float32) MatMulForward<float>(a.Data<float>(), b.Data<float>(), y.Data<float>(), plan);

@@ -97,7 +97,7 @@ public sealed partial class Tensor
     /// to the maximum (PyTorch's rule for a full reduction; <see cref="Max(int, bool)"/> picks the first arg-max).</summary>
     public Tensor Max()
     {
-        if (ElementCount == 0) throw new InvalidOperationException($"Max: the tensor of shape {Shapes.Format(_shape)} is empty; expected at least one element.");
+        if (ElementCount == 0) throw new InvalidOperationException($"max: the tensor of shape {Shapes.Format(_shape)} is empty; expected at least one element.");
         int arg = DType == DType.Float32 ? FirstIndexOfMax<float>(Data<float>()) : FirstIndexOfMax<double>(Data<double>());
         Tensor y = NewZeros([]);
         y.SetFlat(0, GetFlat(arg));
@@ -121,9 +121,9 @@ public sealed partial class Tensor
     /// slice (the first one on ties).</summary>
     public Tensor Max(int axis, bool keepDim = false)
     {
-        int a = Shapes.NormalizeAxis("Max", axis, _shape);
+        int a = Shapes.NormalizeAxis("max", axis, _shape);
         (int outer, int n, int inner) = Shapes.Split(_shape, a);
-        if (n == 0) throw new InvalidOperationException($"Max: axis {axis} of shape {Shapes.Format(_shape)} is empty; expected at least one element.");
+        if (n == 0) throw new InvalidOperationException($"max: axis {axis} of shape {Shapes.Format(_shape)} is empty; expected at least one element.");
         Tensor y = NewZeros(Shapes.Reduce(_shape, a, keepDim));
         var arg = new int[outer * inner];
         if (DType == DType.Float32) MaxAxisForward<float>(Data<float>(), y.Data<float>(), arg, outer, n, inner);

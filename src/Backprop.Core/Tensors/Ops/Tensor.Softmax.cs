@@ -27,7 +27,7 @@ public sealed partial class Tensor
     private Tensor SoftmaxCore(int axis, bool log)
     {
         TensorOp op = log ? LogSoftmaxOp : SoftmaxOp;
-        int a = Shapes.NormalizeAxis(log ? "LogSoftmax" : "Softmax", axis, _shape);
+        int a = Shapes.NormalizeAxis(log ? "log_softmax" : "softmax", axis, _shape);
         (int outer, int n, int inner) = Shapes.Split(_shape, a);
         Tensor y = NewUninitialized(); // every row is written in full
         if (DType == DType.Float32) SoftmaxForwardInHalves<float>(Data<float>(), y.Data<float>(), outer, n, inner, log);

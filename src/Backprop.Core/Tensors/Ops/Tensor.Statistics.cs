@@ -12,7 +12,7 @@ public sealed partial class Tensor
     /// <exception cref="InvalidOperationException">The tensor is empty.</exception>
     public Tensor Min()
     {
-        if (ElementCount == 0) throw new InvalidOperationException($"Min: the tensor of shape {Shapes.Format(_shape)} is empty; expected at least one element.");
+        if (ElementCount == 0) throw new InvalidOperationException($"min: the tensor of shape {Shapes.Format(_shape)} is empty; expected at least one element.");
         Tensor negated = Negated();
         int arg = DType == DType.Float32 ? FirstIndexOfMax<float>(negated.Data<float>()) : FirstIndexOfMax<double>(negated.Data<double>());
         Tensor y = NewZeros([]);
@@ -30,7 +30,7 @@ public sealed partial class Tensor
     /// <exception cref="InvalidOperationException">The axis is empty.</exception>
     public Tensor Min(int axis, bool keepDim = false)
     {
-        (int[] arg, int[] shape, int n, int inner) = ArgMinAxis("Min", axis, keepDim);
+        (int[] arg, int[] shape, int n, int inner) = ArgMinAxis("min", axis, keepDim);
         Tensor y = NewUninitialized(shape);
         for (int p = 0; p < arg.Length; p++)
         {
@@ -153,7 +153,7 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor LogSumExp(int? axis = null, bool keepDim = false)
     {
-        (int outer, int n, int inner, int[] shape) = ReductionLayout("LogSumExp", axis, keepDim);
+        (int outer, int n, int inner, int[] shape) = ReductionLayout("logsumexp", axis, keepDim);
         Tensor y = NewUninitialized(shape);
         if (DType == DType.Float32) LogSumExpForward<float>(Data<float>(), y.Data<float>(), outer, n, inner);
         else LogSumExpForward<double>(Data<double>(), y.Data<double>(), outer, n, inner);
@@ -197,7 +197,7 @@ public sealed partial class Tensor
     public Tensor Clamp(double? min = null, double? max = null)
     {
         if (min is null && max is null)
-            throw new ArgumentException($"Clamp: no bounds given for the tensor of shape {Shapes.Format(_shape)}; expected a min, a max or both.", nameof(min));
+            throw new ArgumentException($"clamp: no bounds given for the tensor of shape {Shapes.Format(_shape)}; expected a min, a max or both.", nameof(min));
         return Map<ClampOperator>(this, new UnaryParameters(min ?? double.NegativeInfinity, max ?? double.PositiveInfinity));
     }
 
