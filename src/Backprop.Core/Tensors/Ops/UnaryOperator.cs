@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace Backprop;
 
@@ -22,6 +23,40 @@ internal interface IUnaryOperator
     /// <summary>dx += dy · f′(x; p), with y = f(x; p) and t scratch of the same length.</summary>
     static abstract void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, UnaryParameters p, Span<T> dx, Span<T> t)
         where T : unmanaged, IFloatingPointIeee754<T>;
+}
+
+/// <summary>An elementwise function computed one element at a time (by the C runtime: sin, cos): its op, f and f′.
+/// <see cref="ElementwiseOperator{TFn}"/> makes it an <see cref="IUnaryOperator"/>.</summary>
+internal interface IElementFunction
+{
+    /// <summary>The recorded op: its name and ∂y/∂x as a formula.</summary>
+    static abstract TensorOp Op { get; }
+
+    /// <summary>f(x).</summary>
+    static abstract T Value<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>f′(x).</summary>
+    static abstract T Derivative<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>;
+}
+
+/// <summary>The operator of a per-element function: y = f(x) and dx += dy · f′(x), element by element, so the
+/// result does not depend on the SIMD path.</summary>
+internal readonly struct ElementwiseOperator<TFn> : IUnaryOperator where TFn : IElementFunction
+{
+    public static Saved Reads => Saved.Inputs;
+    public static TensorOp Describe(UnaryParameters p) => TFn.Op;
+
+    public static void Forward<T>(ReadOnlySpan<T> x, UnaryParameters p, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < x.Length; i++) y[i] = TFn.Value(x[i]);
+    }
+
+    public static void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, UnaryParameters p, Span<T> dx, Span<T> t)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < x.Length; i++) t[i] = TFn.Derivative(x[i]);
+        TensorPrimitives.FusedMultiplyAdd(dy, t, dx, dx);
+    }
 }
 
 /// <summary>The constants of an elementwise op (the exponent of pow, the slope of leaky_relu, the bounds of clamp);
