@@ -40,6 +40,9 @@ public class TensorViewTests
         foreach (string formula in new[] { "cos x", "−sin x", "1 − y²", "× b", "× a", "1" })
             Assert.Contains(formula, labels);
         Assert.Contains(model.Nodes, n => n.Title == "mul");
+        string[] constants = TensorGraph.Build((3 * x.Pow(2)).Sum()).Edges.Select(e => e.Label).ToArray();
+        Assert.Contains("2x", constants);  // pow's formula, written with its exponent when the graph asks
+        Assert.Contains("3", constants);   // mul by a constant
         var e = Assert.Throws<ShapeMismatchException>(() => Tensor.Zeros(2) * Tensor.Zeros(3));
         Assert.Equal("mul", e.Op);
     }

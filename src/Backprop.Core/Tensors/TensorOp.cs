@@ -8,7 +8,9 @@ namespace Backprop;
 /// </summary>
 public sealed class TensorOp
 {
-    private readonly string[] _derivatives;
+    private readonly string[]? _derivatives;
+    private readonly Func<double, string>? _formula;
+    private readonly double _constant;
 
     /// <summary>An op named <paramref name="name"/> whose input k has the local derivative
     /// <paramref name="derivatives"/>[k]; one formula serves every input (e.g. "1" for a sum of many tensors).</summary>
@@ -23,6 +25,15 @@ public sealed class TensorOp
         _derivatives = derivatives;
     }
 
+    /// <summary>An op with a constant (pow's exponent, mul's factor) whose one formula is written only when asked
+    /// for (a graph view), so recording the op allocates no string. <paramref name="formula"/> should be static.</summary>
+    internal TensorOp(string name, double constant, Func<double, string> formula)
+    {
+        Name = name;
+        _constant = constant;
+        _formula = formula;
+    }
+
     /// <summary>The op's name, e.g. "add", "matmul", "tanh".</summary>
     public string Name { get; }
 
@@ -31,7 +42,8 @@ public sealed class TensorOp
     public string Derivative(int input)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(input);
-        return _derivatives[Math.Min(input, _derivatives.Length - 1)];
+        if (_formula is not null) return _formula(_constant);
+        return _derivatives![Math.Min(input, _derivatives.Length - 1)];
     }
 
     /// <summary>The name.</summary>

@@ -131,19 +131,17 @@ public sealed partial class Tensor
         SubtractFromConstantOp = new("sub", "−1"), NegateOp = new("neg", "−1");
 
     /// <summary>The op of x ∘ c: its name and ∂/∂x with the constant written in.</summary>
-    private static TensorOp ScalarOpInfo(ScalarOp kind, double c)
+    private static TensorOp ScalarOpInfo(ScalarOp kind, double c) => kind switch
     {
-        string k = c.ToString("G6", CultureInfo.InvariantCulture);
-        return kind switch
-        {
-            ScalarOp.Add => AddConstantOp,
-            ScalarOp.Subtract => SubtractConstantOp,
-            ScalarOp.SubtractFrom => SubtractFromConstantOp,
-            ScalarOp.Multiply => new("mul", k),
-            ScalarOp.Divide => new("div", "1/" + k),
-            _ => new("div", "−" + k + "/x²"),
-        };
-    }
+        ScalarOp.Add => AddConstantOp,
+        ScalarOp.Subtract => SubtractConstantOp,
+        ScalarOp.SubtractFrom => SubtractFromConstantOp,
+        ScalarOp.Multiply => new("mul", c, static c => Constant(c)),
+        ScalarOp.Divide => new("div", c, static c => "1/" + Constant(c)),
+        _ => new("div", c, static c => "−" + Constant(c) + "/x²"),
+    };
+
+    private static string Constant(double c) => c.ToString("G6", CultureInfo.InvariantCulture);
 
     private static Tensor MapScalar(Tensor x, double c, ScalarOp kind, TensorOp? op = null)
     {

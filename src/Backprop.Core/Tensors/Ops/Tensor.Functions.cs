@@ -60,7 +60,7 @@ public sealed partial class Tensor
     private readonly struct PowOperator : IUnaryOperator
     {
         public static Saved Reads => Saved.Inputs;
-        public static TensorOp Describe(UnaryParameters p) => new("pow", PowerRule(p.A));
+        public static TensorOp Describe(UnaryParameters p) => new("pow", p.A, static p => PowerRule(p));
 
         /// <summary>p·xᵖ⁻¹ with the exponent worked out: "2x" for a square, "3·x^2" for a cube.</summary>
         private static string PowerRule(double p)
@@ -192,7 +192,7 @@ public sealed partial class Tensor
     private readonly struct LeakyReluOperator : IUnaryOperator
     {
         public static Saved Reads => Saved.Inputs;
-        public static TensorOp Describe(UnaryParameters p) => new("leaky_relu", "1 or " + p.A.ToString("G4", CultureInfo.InvariantCulture));
+        public static TensorOp Describe(UnaryParameters p) => new("leaky_relu", p.A, static slope => "1 or " + slope.ToString("G4", CultureInfo.InvariantCulture));
 
         public static void Forward<T>(ReadOnlySpan<T> x, UnaryParameters p, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
         {
