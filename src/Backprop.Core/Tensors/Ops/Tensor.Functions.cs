@@ -181,9 +181,21 @@ public sealed partial class Tensor
         public static Saved Reads => Saved.Inputs;
         public static TensorOp Describe(UnaryParameters p) => s_op;
         public static void Forward<T>(ReadOnlySpan<T> x, UnaryParameters p, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Max(x, T.Zero, y);
+        /// <summary>dx += dy where x &gt; 0 (adding 0 elsewhere leaves dx as it is: an accumulator that starts at +0
+        /// never holds −0), vectorised.</summary>
         public static void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, UnaryParameters p, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
         {
-            for (int i = 0; i < dx.Length; i++)
+            int i = 0;
+            if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+            {
+                int w = Vector<T>.Count;
+                for (; i <= dx.Length - w; i += w)
+                {
+                    Vector<T> pass = Vector.GreaterThan(new Vector<T>(x.Slice(i, w)), Vector<T>.Zero);
+                    (new Vector<T>(dx.Slice(i, w)) + Vector.ConditionalSelect(pass, new Vector<T>(dy.Slice(i, w)), Vector<T>.Zero)).CopyTo(dx.Slice(i, w));
+                }
+            }
+            for (; i < dx.Length; i++)
                 if (x[i] > T.Zero) dx[i] += dy[i];
         }
     }
