@@ -6,6 +6,7 @@
 using System.Security.Cryptography;
 using Backprop;
 using Backprop.Data;
+using Backprop.Core.Tests.Ops;
 using Backprop.NN;
 using Backprop.Optim;
 using Backprop.Training;
@@ -41,15 +42,7 @@ internal sealed class Probe(string? filter)
         foreach (int n in Lengths)
         {
             int seed = n;
-            Unary($"{t}/exp/{n}", dtype, n, seed, x => x.Exp(), scale: 3);
-            Unary($"{t}/tanh/{n}", dtype, n, seed, x => x.Tanh(), scale: 3);
-            Unary($"{t}/sigmoid/{n}", dtype, n, seed, x => x.Sigmoid(), scale: 3);
-            Unary($"{t}/log/{n}", dtype, n, seed, x => (x.Abs() + 0.01).Log(), scale: 3);
-            Unary($"{t}/sqrt/{n}", dtype, n, seed, x => x.Abs().Sqrt(), scale: 3);
-            Unary($"{t}/pow2/{n}", dtype, n, seed, x => x.Pow(2), scale: 3);
-            Unary($"{t}/pow1.5/{n}", dtype, n, seed, x => x.Abs().Pow(1.5), scale: 3);
-            Unary($"{t}/relu/{n}", dtype, n, seed, x => x.Relu(), scale: 3);
-            Unary($"{t}/leaky/{n}", dtype, n, seed, x => x.LeakyRelu(0.1), scale: 3);
+            foreach (OpRow row in OpTable.Rows) TableRow($"{t}/{row.Name}/{n}", row, dtype, n, seed);
             Unary($"{t}/arith/{n}", dtype, n, seed, x => (x * 3.0 + 1.0) / (x.Abs() + 2.0) - x * x, scale: 3);
             Unary($"{t}/sum/{n}", dtype, n, seed, x => x.Sum(), scale: 3);
             Unary($"{t}/mean/{n}", dtype, n, seed, x => x.Mean(), scale: 3);
@@ -139,6 +132,23 @@ internal sealed class Probe(string? filter)
         Tensor a = Tensor.Randn(shapeA, seed, dtype), b = Tensor.Randn(shapeB, seed + 1, dtype);
         a.RequiresGrad = true; b.RequiresGrad = true;
         Backward(name, f(a, b), a, b);
+    }
+
+    /// <summary>An op-table row: a one-input op on <paramref name="n"/> elements of its domain, an op of more inputs
+    /// (broadcasting) at its table shapes, once.</summary>
+    private void TableRow(string name, OpRow row, DType dtype, int n, int seed)
+    {
+        if (!Wanted(name) || (row.Inputs.Length > 1 && n != Lengths[^1])) return;
+        var inputs = new Tensor[row.Inputs.Length];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            OpInput input = row.Inputs[i];
+            inputs[i] = row.Inputs.Length == 1
+                ? Tensor.FromArray(OpTable.Values(input, seed, n), [n], dtype)
+                : Tensor.FromArray(OpTable.Values(input, seed + 10 * i), input.Shape, dtype);
+            inputs[i].RequiresGrad = true;
+        }
+        Backward(name, row.Ours(inputs), inputs);
     }
 
     /// <summary>Prints the result's hash, then backpropagates a random upstream gradient and prints the inputs' gradients' hash.</summary>

@@ -68,3 +68,16 @@ let ``A scalar MLP trains from F#`` () =
         l.Backward()
         model.Step 0.05
     Assert.True((loss ()).Data < first / 4.0, sprintf "loss %g -> %g" first (loss ()).Data)
+
+[<Fact>]
+let ``F# built-in functions work on Tensor through its static members`` () =
+    let x = Tensor.FromArray([| 0.7; -1.2 |])
+    x.RequiresGrad <- true
+    let y : Tensor = sin x + cos x + exp x + tanh x
+    y.Sum().Backward()
+    let v = [| 0.7; -1.2 |]
+    let values = y.ToArray()
+    let grads = x.Grad.ToArray()
+    for i in 0 .. 1 do
+        close (Math.Sin v.[i] + Math.Cos v.[i] + Math.Exp v.[i] + Math.Tanh v.[i]) values.[i]
+        Assert.True(abs (Math.Cos v.[i] - Math.Sin v.[i] + Math.Exp v.[i] + 1.0 - Math.Tanh v.[i] ** 2.0 - grads.[i]) <= 1e-12)

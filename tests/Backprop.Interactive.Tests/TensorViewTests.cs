@@ -29,6 +29,25 @@ public class TensorViewTests
     }
 
     [Fact]
+    public void Tensor_graph_edges_show_each_ops_declared_derivative_and_names_match_the_errors()
+    {
+        var x = Tensor.FromArray(new double[] { 0.5, -1 });
+        x.RequiresGrad = true;
+        x.Label = "x";
+        Tensor y = (x.Sin() * x.Cos() + x.Tanh()).Sum();
+        GraphModel model = TensorGraph.Build(y);
+        string[] labels = model.Edges.Select(e => e.Label).ToArray();
+        foreach (string formula in new[] { "cos x", "−sin x", "1 − y²", "× b", "× a", "1" })
+            Assert.Contains(formula, labels);
+        Assert.Contains(model.Nodes, n => n.Title == "mul");
+        string[] constants = TensorGraph.Build((3 * x.Pow(2)).Sum()).Edges.Select(e => e.Label).ToArray();
+        Assert.Contains("2x", constants);  // pow's formula, written with its exponent when the graph asks
+        Assert.Contains("3", constants);   // mul by a constant
+        var e = Assert.Throws<ShapeMismatchException>(() => Tensor.Zeros(2) * Tensor.Zeros(3));
+        Assert.Equal("mul", e.Op);
+    }
+
+    [Fact]
     public void Tensor_view_shows_values_grad_and_statistics()
     {
         var t = Tensor.FromArray(new double[,] { { 1, -2 }, { 3, double.NaN } });

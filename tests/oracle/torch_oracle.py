@@ -64,6 +64,7 @@ OPS = {
     "neg": lambda t, a: -t[0],
     "pow": lambda t, a: t[0] ** a["exponent"],
     "pow_tensor": lambda t, a: t[0] ** t[1],
+    "expr": lambda t, a: eval(a["expr"], {"torch": torch, "F": F}, {"t": t}),  # an op-table row's expression
     "sin": lambda t, a: t[0].sin(),
     "cos": lambda t, a: t[0].cos(),
     "exp": lambda t, a: t[0].exp(),

@@ -74,18 +74,18 @@ public sealed partial class Value
     public static Value Tanh(Value x)
     {
         double t = Math.Tanh(x.Data);
-        return Unary("tanh", t, x, 1.0 - t * t);
+        return Unary("tanh", t, x, TanhDerivative(t));
     }
 
     /// <summary>σ(x) = 1/(1+e⁻ˣ), computed without overflow. ∂/∂x = σ(x)(1 − σ(x)).</summary>
     public static Value Sigmoid(Value x)
     {
         double s = SigmoidOf(x.Data);
-        return Unary("sigmoid", s, x, s * (1.0 - s));
+        return Unary("sigmoid", s, x, SigmoidDerivative(s));
     }
 
     /// <summary>max(0, x). ∂/∂x = 1 for x &gt; 0, else 0 (0 at x = 0, as PyTorch does).</summary>
-    public static Value Relu(Value x) => Unary("relu", x.Data > 0 ? x.Data : 0.0, x, x.Data > 0 ? 1.0 : 0.0);
+    public static Value Relu(Value x) => Unary("relu", x.Data > 0 ? x.Data : 0.0, x, ReluDerivative(x.Data));
 
     /// <summary>x for x &gt; 0, else slope·x. ∂/∂x = 1 for x &gt; 0, else slope (slope at 0, as PyTorch does).</summary>
     public static Value LeakyRelu(Value x, double slope = 0.01)
@@ -137,6 +137,19 @@ public sealed partial class Value
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private static void ThrowNullTerm(int index) => throw new ArgumentNullException($"values[{index}]");
 
+    // The scalar activations' local derivatives, declared once: Value's ops and the explicit δ equations
+    // (Explicit/ActivationFunction.cs) both use them. The tensor ops declare theirs in Tensor.Functions.cs.
+
+    /// <summary>tanh′(x) = 1 − y² from y = tanh x.</summary>
+    internal static double TanhDerivative(double y) => 1.0 - y * y;
+
+    /// <summary>σ′(x) = y(1 − y) from y = σ(x).</summary>
+    internal static double SigmoidDerivative(double y) => y * (1.0 - y);
+
+    /// <summary>relu′(x) = 1 for x &gt; 0, else 0 (0 at 0, as PyTorch).</summary>
+    internal static double ReluDerivative(double x) => x > 0 ? 1.0 : 0.0;
+
+    /// <summary>σ(x) = 1/(1 + e⁻ˣ) without overflow.</summary>
     internal static double SigmoidOf(double x)
     {
         if (x >= 0) return 1.0 / (1.0 + Math.Exp(-x));

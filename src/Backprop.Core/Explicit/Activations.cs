@@ -10,7 +10,7 @@ internal static class Activations
         {
             case Activation.Identity: z.CopyTo(a); break;
             case Activation.ReLU: for (int j = 0; j < z.Length; j++) a[j] = z[j] > 0 ? z[j] : 0.0; break;
-            case Activation.Sigmoid: for (int j = 0; j < z.Length; j++) a[j] = Sigmoid(z[j]); break;
+            case Activation.Sigmoid: for (int j = 0; j < z.Length; j++) a[j] = Value.SigmoidOf(z[j]); break;
             case Activation.Tanh: for (int j = 0; j < z.Length; j++) a[j] = Math.Tanh(z[j]); break;
             case Activation.Softmax: Softmax(z, a); break;
             default: throw Unknown(f);
@@ -21,9 +21,9 @@ internal static class Activations
     public static double Derivative(Activation f, double z, double a) => f switch
     {
         Activation.Identity => 1.0,
-        Activation.ReLU => z > 0 ? 1.0 : 0.0,
-        Activation.Sigmoid => a * (1.0 - a), // σ′(z) = σ(z)(1 − σ(z))
-        Activation.Tanh => 1.0 - a * a,      // tanh′(z) = 1 − tanh²z
+        Activation.ReLU => Value.ReluDerivative(z),
+        Activation.Sigmoid => Value.SigmoidDerivative(a), // σ′(z) = σ(z)(1 − σ(z))
+        Activation.Tanh => Value.TanhDerivative(a),       // tanh′(z) = 1 − tanh²z
         Activation.Softmax => throw new InvalidOperationException(
             "Softmax is not elementwise: use the Jacobian-vector product (BackThroughSoftmax), not f′(zⱼ)."),
         _ => throw Unknown(f),
@@ -41,14 +41,6 @@ internal static class Activations
             return;
         }
         for (int j = 0; j < z.Length; j++) delta[j] = g[j] * Derivative(f, z[j], a[j]);
-    }
-
-    /// <summary>σ(x) without overflow.</summary>
-    public static double Sigmoid(double x)
-    {
-        if (x >= 0) return 1.0 / (1.0 + Math.Exp(-x));
-        double e = Math.Exp(x);
-        return e / (1.0 + e);
     }
 
     /// <summary>softmax(z), shifted by max z so that no exponential overflows.</summary>

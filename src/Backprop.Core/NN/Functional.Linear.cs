@@ -60,7 +60,7 @@ public static partial class Functional
         else Forward<double>(input, weight, bias, result, rows, inF, outF, activation);
 
         Tensor[] parents = hasBias ? [input, weight, bias!] : [input, weight];
-        return Tensor.Record(OpName(activation), result, parents, ctx =>
+        return Tensor.Record(LinearOps[(int)activation], result, parents, ctx =>
         {
             if (ctx.DType == DType.Float32) Backward<float>(ctx, rows, inF, outF, activation, hasBias);
             else Backward<double>(ctx, rows, inF, outF, activation, hasBias);
@@ -75,13 +75,20 @@ public static partial class Functional
                 $"{op}: cannot fuse the activation {activation}; expected Identity, ReLU, Tanh or Sigmoid (Softmax is not elementwise: put a Softmax module after the layer).");
     }
 
-    private static string OpName(Activation activation) => activation switch
+    // The recorded op per activation: ∂/∂x, ∂/∂W, ∂/∂b with δ = g ⊙ f′, f′ read from the activation's own op.
+    private static readonly TensorOp[] LinearOps =
+    [
+        new("linear", "g·W", "gᵀ·x", "Σ g"),
+        LinearOp("relu", Tensor.ReluOperator.Describe(default)),
+        LinearOp("tanh", Tensor.TanhOperator.Describe(default)),
+        LinearOp("sigmoid", Tensor.SigmoidOperator.Describe(default)),
+    ];
+
+    private static TensorOp LinearOp(string activation, TensorOp f)
     {
-        Activation.ReLU => "linear+relu",
-        Activation.Tanh => "linear+tanh",
-        Activation.Sigmoid => "linear+sigmoid",
-        _ => "linear",
-    };
+        string delta = $" (δ = g·{f.Derivative(0)})";
+        return new("linear+" + activation, "δ·W" + delta, "δᵀ·x" + delta, "Σ δ" + delta);
+    }
 
     private static void Forward<T>(Tensor input, Tensor weight, Tensor? bias, Tensor result, int rows, int inF, int outF, Activation activation)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -100,85 +107,30 @@ public static partial class Functional
         ApplyActivation(activation, y);
     }
 
-    /// <summary>a = f(z) in place.</summary>
+    /// <summary>a = f(z) in place, by the activation's own operator.</summary>
     internal static void ApplyActivation<T>(Activation activation, Span<T> z) where T : unmanaged, IFloatingPointIeee754<T>
     {
         switch (activation)
         {
-            case Activation.ReLU: TensorPrimitives.Max(z, T.Zero, z); break;
-            case Activation.Tanh: VectorMath.Tanh<T>(z, z); break;
-            case Activation.Sigmoid: VectorMath.Sigmoid<T>(z, z); break;
+            case Activation.ReLU: Tensor.ReluOperator.Forward<T>(z, 0, z); break;
+            case Activation.Tanh: Tensor.TanhOperator.Forward<T>(z, 0, z); break;
+            case Activation.Sigmoid: Tensor.SigmoidOperator.Forward<T>(z, 0, z); break;
         }
     }
 
-    /// <summary>δ = g ⊙ f′, with f′ expressed through the saved activation a.</summary>
-    internal static void ActivationDelta<T>(Activation activation, ReadOnlySpan<T> g, ReadOnlySpan<T> a, Span<T> delta)
+    /// <summary>δ = g ⊙ f′, by the activation's own backward step, reading f′ through the saved activation a
+    /// (for ReLU, a &gt; 0 exactly where z &gt; 0). t is scratch; both have g's length.</summary>
+    internal static void ActivationDelta<T>(Activation activation, ReadOnlySpan<T> g, ReadOnlySpan<T> a, Span<T> delta, Span<T> t)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (activation == Activation.Identity) { g.CopyTo(delta); return; }
+        delta.Clear();
         switch (activation)
         {
-            case Activation.ReLU:
-                ReluMask(g, a, delta);
-                break;
-            case Activation.Tanh:                       // f′ = 1 − a²
-                TanhDelta(g, a, delta);
-                break;
-            case Activation.Sigmoid:                    // f′ = a(1 − a)
-                SigmoidDelta(g, a, delta);
-                break;
-            default:
-                g.CopyTo(delta);
-                break;
+            case Activation.ReLU: Tensor.ReluOperator.Backward(a, a, g, 0, delta, t); break;
+            case Activation.Tanh: Tensor.TanhOperator.Backward(a, a, g, 0, delta, t); break;
+            case Activation.Sigmoid: Tensor.SigmoidOperator.Backward(a, a, g, 0, delta, t); break;
         }
-    }
-
-    /// <summary>delta = g ⊙ (1 − a²), one pass.</summary>
-    private static void TanhDelta<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> a, Span<T> delta) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
-        {
-            int width = Vector<T>.Count;
-            for (; i <= a.Length - width; i += width)
-            {
-                var av = new Vector<T>(a.Slice(i, width));
-                (new Vector<T>(g.Slice(i, width)) * (Vector<T>.One - av * av)).CopyTo(delta.Slice(i, width));
-            }
-        }
-        for (; i < a.Length; i++) delta[i] = g[i] * (T.One - a[i] * a[i]);
-    }
-
-    /// <summary>delta = g ⊙ a ⊙ (1 − a), one pass.</summary>
-    private static void SigmoidDelta<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> a, Span<T> delta) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
-        {
-            int width = Vector<T>.Count;
-            for (; i <= a.Length - width; i += width)
-            {
-                var av = new Vector<T>(a.Slice(i, width));
-                (new Vector<T>(g.Slice(i, width)) * (av * (Vector<T>.One - av))).CopyTo(delta.Slice(i, width));
-            }
-        }
-        for (; i < a.Length; i++) delta[i] = g[i] * (a[i] * (T.One - a[i]));
-    }
-
-    /// <summary>delta = g where a &gt; 0, else 0.</summary>
-    private static void ReluMask<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> a, Span<T> delta) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
-        {
-            int width = Vector<T>.Count;
-            for (; i <= a.Length - width; i += width)
-            {
-                var av = new Vector<T>(a.Slice(i, width));
-                var gv = new Vector<T>(g.Slice(i, width));
-                Vector.ConditionalSelect(Vector.GreaterThan(av, Vector<T>.Zero), gv, Vector<T>.Zero).CopyTo(delta.Slice(i, width));
-            }
-        }
-        for (; i < a.Length; i++) delta[i] = a[i] > T.Zero ? g[i] : T.Zero;
     }
 
     private static void Backward<T>(BackwardContext ctx, int rows, int inF, int outF, Activation activation, bool hasBias)
@@ -186,12 +138,13 @@ public static partial class Functional
     {
         // Empty sizes (rows, in or out = 0) still run: every gradient is then created, with its shape, as PyTorch does.
         ReadOnlySpan<T> g = ctx.Upstream<T>();
-        using var scratch = new Scratch<T>(activation == Activation.Identity ? 0 : g.Length);
+        using var scratch = new Scratch<T>(activation == Activation.Identity ? 0 : 2 * g.Length);
         ReadOnlySpan<T> delta = g;
         if (activation != Activation.Identity)
         {
-            ActivationDelta(activation, g, ctx.Result<T>(), scratch.Span);
-            delta = scratch.Span;
+            Span<T> d = scratch.Span[..g.Length];
+            ActivationDelta(activation, g, ctx.Result<T>(), d, scratch.Span[g.Length..]);
+            delta = d;
         }
         ReadOnlySpan<T> x = ctx.Input(0).Data<T>(), w = ctx.Input(1).Data<T>();
         if (ctx.NeedsGrad(0))               // ∂x += δ·W          [rows, out]·[out, in]

@@ -6,6 +6,8 @@ namespace Backprop.NN;
 
 public static partial class Functional
 {
+    private static readonly TensorOp BceWithLogitsOp = new("bce_logits", "(σ(x) − y)/n", "−x/n");
+
     /// <summary>
     /// Binary cross-entropy on logits x with targets y ∈ [0, 1] (same shape), averaged over all n elements:
     /// L = (1/n)·Σ −[y·log σ(x) + (1 − y)·log(1 − σ(x))], computed in the stable form
@@ -20,7 +22,7 @@ public static partial class Functional
         int n = logits.ElementCount;
         double sum = logits.DType == DType.Float32 ? BceSum<float>(logits, targets) : BceSum<double>(logits, targets);
         Tensor loss = ScalarResult(logits.DType, sum / n);
-        return Tensor.Record("bce_logits", loss, [logits, targets], ctx =>
+        return Tensor.Record(BceWithLogitsOp, loss, [logits, targets], ctx =>
         {
             if (ctx.DType == DType.Float32) BceBackward<float>(ctx, 1.0 / n);
             else BceBackward<double>(ctx, 1.0 / n);

@@ -30,7 +30,7 @@ public static partial class Functional
             ? CrossEntropySum<float>(logits, labels, c, rowMax, rowSum)
             : CrossEntropySum<double>(logits, labels, c, rowMax, rowSum);
         Tensor loss = ScalarResult(logits.DType, total / n);
-        return Tensor.Record("cross_entropy", loss, [logits], ctx =>
+        return Tensor.Record(CrossEntropyLabelsOp, loss, [logits], ctx =>
         {
             if (ctx.DType == DType.Float32) CrossEntropyBackward<float>(ctx, saved, c);
             else CrossEntropyBackward<double>(ctx, saved, c);

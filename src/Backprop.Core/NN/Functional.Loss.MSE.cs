@@ -6,6 +6,8 @@ namespace Backprop.NN;
 
 public static partial class Functional
 {
+    private static readonly TensorOp MeanSquaredErrorOp = new("mse", "2(ŷ − y)/n", "−2(ŷ − y)/n"), HalfSquaredErrorOp = new("mse_half", "ŷ − y", "y − ŷ");
+
     /// <summary>
     /// Squared error between predictions ŷ and targets y (same shape):
     /// mean (default, PyTorch's MSELoss): L = (1/n)·Σ(ŷ − y)², ∂L/∂ŷ = (2/n)(ŷ − y);
@@ -24,7 +26,7 @@ public static partial class Functional
             ? SumSquaredDifference<float>(prediction, target)
             : SumSquaredDifference<double>(prediction, target);
         Tensor loss = ScalarResult(prediction.DType, scale * sumSquares);
-        return Tensor.Record(half ? "mse_half" : "mse", loss, [prediction, target], ctx =>
+        return Tensor.Record(half ? HalfSquaredErrorOp : MeanSquaredErrorOp, loss, [prediction, target], ctx =>
         {
             if (ctx.DType == DType.Float32) MseBackward<float>(ctx, 2 * scale);
             else MseBackward<double>(ctx, 2 * scale);

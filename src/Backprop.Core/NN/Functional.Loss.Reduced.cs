@@ -35,7 +35,7 @@ public static partial class Functional
             if (logits.DType == DType.Float32) SoftCrossEntropyTerms<float>(logits, targets, labelSmoothing, c, lse, term);
             else SoftCrossEntropyTerms<double>(logits, targets, labelSmoothing, c, lse, term);
         });
-        return Tensor.Record("cross_entropy", loss, [logits, targets], ctx =>
+        return Tensor.Record(CrossEntropyOp, loss, [logits, targets], ctx =>
         {
             if (ctx.DType == DType.Float32) SoftCrossEntropyBackward<float>(ctx, reduction, labelSmoothing, c, lse);
             else SoftCrossEntropyBackward<double>(ctx, reduction, labelSmoothing, c, lse);
@@ -78,7 +78,7 @@ public static partial class Functional
         {
             for (int i = 0; i < n; i++) term[i] = -logProbabilities.GetFlat(picked[i]);
         });
-        return Tensor.Record("nll_loss", loss, [logProbabilities], ctx =>
+        return Tensor.Record(NllLossOp, loss, [logProbabilities], ctx =>
         {
             if (ctx.DType == DType.Float32) NllBackward<float>(ctx, reduction, picked);
             else NllBackward<double>(ctx, reduction, picked);
@@ -94,7 +94,7 @@ public static partial class Functional
     /// <param name="reduction">Mean over all elements (default), Sum, or None (the shape of ŷ).</param>
     /// <exception cref="ShapeMismatchException">The shapes differ.</exception>
     public static Tensor L1Loss(Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean) =>
-        Pointwise("L1Loss", "l1_loss", prediction, target, reduction, new AbsoluteError());
+        Pointwise("L1Loss", L1LossOp, prediction, target, reduction, new AbsoluteError());
 
     /// <summary>
     /// Huber loss of d = ŷ − y elementwise (PyTorch's <c>huber_loss</c>): ½d² where |d| ≤ δ, δ(|d| − ½δ) beyond
@@ -111,7 +111,7 @@ public static partial class Functional
     {
         if (!(delta > 0) || !double.IsFinite(delta))
             throw new ArgumentOutOfRangeException(nameof(delta), delta, $"HuberLoss: delta is {delta}; expected a finite δ > 0.");
-        return Pointwise("HuberLoss", "huber_loss", prediction, target, reduction, new Huber(delta));
+        return Pointwise("HuberLoss", HuberLossOp, prediction, target, reduction, new Huber(delta));
     }
 
     // ---- the shared plumbing --------------------------------------------------------------------
@@ -233,13 +233,17 @@ public static partial class Functional
         public double Derivative(double d) => Math.Sign(d); // 0 at d = 0, as in PyTorch
     }
 
+    private static readonly TensorOp CrossEntropyOp = new("cross_entropy", "softmax x − y", "−log softmax x"),
+        CrossEntropyLabelsOp = new("cross_entropy", "softmax x − onehot"), NllLossOp = new("nll_loss", "−onehot"),
+        L1LossOp = new("l1_loss", "sign(ŷ − y)", "−sign(ŷ − y)"), HuberLossOp = new("huber_loss", "clamp(ŷ − y, ±δ)", "−clamp(ŷ − y, ±δ)");
+
     private readonly struct Huber(double delta) : IPointwiseLoss
     {
         public double Value(double d) => Math.Abs(d) <= delta ? 0.5 * d * d : delta * (Math.Abs(d) - 0.5 * delta);
         public double Derivative(double d) => Math.Clamp(d, -delta, delta);
     }
 
-    private static Tensor Pointwise<TFn>(string name, string op, Tensor prediction, Tensor target, Reduction reduction, TFn fn) where TFn : struct, IPointwiseLoss
+    private static Tensor Pointwise<TFn>(string name, TensorOp op, Tensor prediction, Tensor target, Reduction reduction, TFn fn) where TFn : struct, IPointwiseLoss
     {
         CheckSameShape(name, prediction, target, "predictions");
         int n = prediction.ElementCount;

@@ -65,7 +65,7 @@ public sealed class SGD : Optimizer
         }
         bool first = Momentum != 0 && _momentumBuffers[index] is null;
         Span<T> b = Momentum != 0 ? State<T>(_momentumBuffers, index) : default;
-        var job = new MomentumJob<T>
+        var constants = new MomentumConstants<T>
         {
             WeightDecay = T.CreateTruncating(WeightDecay),
             Momentum = T.CreateTruncating(Momentum),
@@ -77,47 +77,46 @@ public sealed class SGD : Optimizer
             Nesterov = Nesterov,
         };
         fixed (T* pp = p, pg = g, pb = b)
-        {
-            job.P = pp;
-            job.G = pg;
-            job.B = pb;
-            Kernels.Halves.Run(job, p.Length, p.Length);
-        }
+            Kernels.Halves.Run(new MomentumJob<T>(constants, pp, pg, pb), p.Length, p.Length);
+    }
+
+    private struct MomentumConstants<T>
+    {
+        public T WeightDecay, Momentum, OneMinusDampening, MinusLearningRate;
+        public bool HasWeightDecay, HasMomentum, First, Nesterov;
     }
 
     /// <summary>The update of elements [from, to), a chunk at a time so that each chunk's passes stay in L1;
     /// every element goes through the same operations, so chunking (and the two-way split) leaves results unchanged.</summary>
-    private unsafe struct MomentumJob<T> : Kernels.IRangeJob where T : unmanaged, IFloatingPointIeee754<T>
+    private readonly unsafe struct MomentumJob<T>(MomentumConstants<T> k, T* param, T* grad, T* buffer) : Kernels.IRangeJob
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         private const int Chunk = 1024;
-        public T WeightDecay, Momentum, OneMinusDampening, MinusLearningRate;
-        public bool HasWeightDecay, HasMomentum, First, Nesterov;
-        public T* P, G, B;
 
-        public readonly void Run(int from, int to)
+        public void Run(int from, int to)
         {
             Span<T> scratch = stackalloc T[Chunk];
             for (int start = from; start < to; start += Chunk)
             {
                 int n = Math.Min(Chunk, to - start);
-                Span<T> p = new(P + start, n), d = scratch[..n];
-                ReadOnlySpan<T> g = new(G + start, n);
-                if (HasWeightDecay) TensorPrimitives.MultiplyAdd(p, WeightDecay, g, d);             // d = g + λ·p
+                Span<T> p = new(param + start, n), d = scratch[..n];
+                ReadOnlySpan<T> g = new(grad + start, n);
+                if (k.HasWeightDecay) TensorPrimitives.MultiplyAdd(p, k.WeightDecay, g, d);             // d = g + λ·p
                 else g.CopyTo(d);
                 ReadOnlySpan<T> step = d;
-                if (HasMomentum)
+                if (k.HasMomentum)
                 {
-                    Span<T> b = new(B + start, n);
-                    if (First) d.CopyTo(b);
+                    Span<T> b = new(buffer + start, n);
+                    if (k.First) d.CopyTo(b);
                     else
                     {
-                        TensorPrimitives.Multiply(b, Momentum, b);
-                        TensorPrimitives.MultiplyAdd(d, OneMinusDampening, b, b);                   // b = μ·b + (1 − τ)·d
+                        TensorPrimitives.Multiply(b, k.Momentum, b);
+                        TensorPrimitives.MultiplyAdd(d, k.OneMinusDampening, b, b);                   // b = μ·b + (1 − τ)·d
                     }
-                    if (Nesterov) TensorPrimitives.MultiplyAdd(b, Momentum, d, d);                  // d = d + μ·b
+                    if (k.Nesterov) TensorPrimitives.MultiplyAdd(b, k.Momentum, d, d);                  // d = d + μ·b
                     else step = b;
                 }
-                TensorPrimitives.MultiplyAdd(step, MinusLearningRate, p, p);                        // p = p − η·d
+                TensorPrimitives.MultiplyAdd(step, k.MinusLearningRate, p, p);                        // p = p − η·d
             }
         }
     }

@@ -91,6 +91,8 @@ public sealed partial class Tensor
         return result;
     }
 
+    private static readonly TensorOp ToOp = new("to", "cast");
+
     /// <summary>
     /// This tensor in another dtype. Returns this tensor when the dtype already matches (as PyTorch does);
     /// otherwise a converted copy that is recorded in the graph (op "to"), so gradients flow back through it.
@@ -101,7 +103,7 @@ public sealed partial class Tensor
         Tensor result = dtype == DType.Float64
             ? new Tensor((int[])_shape.Clone(), ToArray())
             : new Tensor((int[])_shape.Clone(), ToFloatArray());
-        return Record("to", result, [this], static ctx =>
+        return Record(ToOp, result, [this], static ctx =>
         {
             // ∂y/∂x = 1: convert the upstream gradient back and add it.
             if (ctx.DType == DType.Float64)

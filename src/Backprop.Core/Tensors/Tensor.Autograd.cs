@@ -115,7 +115,7 @@ public sealed partial class Tensor
     /// <para>When recording is off (inside <see cref="NoGrad"/>) or no input requires gradients, the result
     /// is returned as a plain leaf and <paramref name="backward"/> is dropped.</para>
     /// </remarks>
-    /// <param name="op">The name shown by <see cref="Op"/> and in error messages.</param>
+    /// <param name="op">The op: its name (shown by <see cref="Op"/> and in error messages) and derivative formulas.</param>
     /// <param name="result">The freshly computed output (a leaf with no graph yet).</param>
     /// <param name="parents">The inputs, in operand order; the array is owned by the node afterwards.</param>
     /// <param name="backward">The local backward step.</param>
@@ -123,15 +123,15 @@ public sealed partial class Tensor
     /// <see cref="Version"/>s are recorded now, and the backward pass refuses to run the step if any has changed
     /// since (an in-place write after the forward pass). Pass <see cref="Saved.None"/> for a step that reads only
     /// the upstream gradient (sums, views, copies), so writes into its inputs stay legal, as in PyTorch.</param>
-    internal static Tensor Record(string op, Tensor result, Tensor[] parents, BackwardFunction backward, Saved saved = Saved.InputsAndResult)
+    internal static Tensor Record(TensorOp op, Tensor result, Tensor[] parents, BackwardFunction backward, Saved saved = Saved.InputsAndResult)
     {
         TensorScope.Track(result);
-        if (s_detectAnomaly) CheckForward(op, result, parents);
+        if (s_detectAnomaly) CheckForward(op.Name, result, parents);
         if (NoGrad.IsActive) return result;
         bool any = false;
         foreach (Tensor p in parents) any |= p._requiresGrad;
         if (!any) return result;
-        result.Op = op;
+        result.Operation = op;
         result._parents = parents;
         result._backward = backward;
         result._requiresGrad = true;

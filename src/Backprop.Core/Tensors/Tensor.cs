@@ -107,8 +107,13 @@ public sealed partial class Tensor
     /// <summary>An optional human-readable name, shown by <see cref="ToString"/> and graph views.</summary>
     public string? Label { get; set; }
 
-    /// <summary>The operation that produced this tensor ("+", "matmul", "relu", ...); empty for a leaf.</summary>
-    public string Op { get; private set; } = "";
+    /// <summary>The name of the operation that produced this tensor ("add", "matmul", "relu", ...), as graphs and
+    /// error messages show it; empty for a leaf.</summary>
+    public string Op => Operation?.Name ?? "";
+
+    /// <summary>The operation that produced this tensor, with the formula of its local derivative per input; null
+    /// for a leaf.</summary>
+    public TensorOp? Operation { get; private set; }
 
     /// <summary>The tensors this one was computed from, in operand order (empty for a leaf).</summary>
     public IReadOnlyList<Tensor> Parents => _parents;

@@ -35,7 +35,7 @@ public static class TensorGraph
             for (int k = 0; k < t.Parents.Count; k++)
             {
                 int p = index[t.Parents[k]];
-                if (keep[p]) edges.Add(new GraphEdge(nodeOf[p], nodeOf[i], LocalDerivative(t.Op, k)));
+                if (keep[p]) edges.Add(new GraphEdge(nodeOf[p], nodeOf[i], t.Operation!.Derivative(k)));
             }
         }
         int ops = order.Count(t => !t.IsLeaf);
@@ -82,60 +82,6 @@ public static class TensorGraph
         string tooltip = $"{HtmlText.Short(t.DisplayName)}\nop: {(t.IsLeaf ? "(leaf)" : t.Op)}\nshape: {Shape(t)} {t.DType}\nvalues: {stats}" +
                          (g is null ? "" : $"\ngrad: {TensorStats.Of(g)}") + (hidden > 0 ? $"\n{hidden} input(s) not drawn" : "");
         return new GraphNode(title, t.Op, valueText, gradText, gradColour, kind, tooltip, hidden) { GradKnown = g is not null };
-    }
-
-    /// <summary>p·xᵖ⁻¹ with the exponent worked out: "2x" for a square, "3·x^2" for a cube.</summary>
-    private static string PowerRule(string exponent)
-    {
-        if (!double.TryParse(exponent, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double p))
-            return $"{exponent}·x^({exponent}−1)";
-        double q = p - 1;
-        string power = q == 0 ? "" : q == 1 ? "x" : $"x^{HtmlText.Number(q)}";
-        return q == 0 ? HtmlText.Number(p) : p == 1 ? power : $"{HtmlText.Number(p)}{(q == 1 ? "" : "·")}{power}";
-    }
-
-    /// <summary>The local derivative ∂child/∂(operand <paramref name="index"/>) of a tensor op, as a formula
-    /// (y is the op's output, g the upstream gradient).</summary>
-    public static string LocalDerivative(string op, int index)
-    {
-        string o = op.Length > 0 && (op[0] is '+' or '-' or '*' or '/' or '^') && op.Length > 1 ? op[..1] + "c" : op;
-        if (op.Length > 1 && op.EndsWith('-')) o = "c-";
-        if (op.Length > 1 && op.EndsWith('/')) o = "c/";
-        return (o, index) switch
-        {
-            ("+", _) or ("+c", _) or ("-c", _) => "1",
-            ("-", 0) => "1",
-            ("-", _) or ("c-", _) or ("neg", _) => "−1",
-            ("*", 0) => "× b",
-            ("*", _) => "× a",
-            ("*c", _) => op[1..],
-            ("/", 0) or ("/c", _) => "1/b",
-            ("/", _) => "−a/b²",
-            ("c/", _) => "−c/x²",
-            ("^c", _) => PowerRule(op[1..]),
-            ("exp", _) => "y",
-            ("log", _) => "1/x",
-            ("sqrt", _) => "1/(2y)",
-            ("abs", _) => "sign x",
-            ("tanh", _) => "1 − y²",
-            ("sigmoid", _) => "y(1 − y)",
-            ("relu", _) => "𝟙[x > 0]",
-            ("leaky_relu", _) => "1 or slope",
-            ("softmax", _) => "diag y − yyᵀ",
-            ("log_softmax", _) => "I − softmax",
-            ("matmul", 0) => "g·Bᵀ",
-            ("matmul", _) => "Aᵀ·g",
-            ("sum", _) => "1",
-            ("mean", _) => "1/n",
-            ("max", _) => "𝟙[argmax]",
-            ("transpose", _) => "ᵀ",
-            ("reshape", _) => "reshape",
-            ("slice", _) => "rows",
-            ("index_select", _) => "scatter-add",
-            ("concat", _) => "split",
-            ("to", _) => "cast",
-            _ => op,
-        };
     }
 }
 

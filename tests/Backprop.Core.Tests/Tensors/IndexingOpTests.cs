@@ -61,18 +61,18 @@ public class IndexingOpTests
     {
         Tensor x = Tensor.Zeros(2, 3);
         var e = Assert.Throws<ShapeMismatchException>(() => Tensor.Stack([x, Tensor.Zeros(3, 2)]));
-        Assert.Equal("Stack: cannot stack [2, 3] with [3, 2] (tensors[1]): expected equal shapes.", e.Message);
+        Assert.Equal("stack: cannot stack [2, 3] with [3, 2] (tensors[1]): expected equal shapes.", e.Message);
         e = Assert.Throws<ShapeMismatchException>(() => x.Gather(1, [0, 1, 2], [3, 1]));
-        Assert.StartsWith("Gather: cannot gather from [2, 3] along axis 1 with an index of shape [3, 1]", e.Message);
+        Assert.StartsWith("gather: cannot gather from [2, 3] along axis 1 with an index of shape [3, 1]", e.Message);
         Assert.Throws<ShapeMismatchException>(() => x.Gather(1, [0, 1, 2], [2, 1]));   // 3 indices for 2 places
         var range = Assert.Throws<ArgumentOutOfRangeException>(() => x.Gather(1, [0, 3]));
         Assert.Contains("expected indices in [0, 2]", range.Message);
         e = Assert.Throws<ShapeMismatchException>(() => Tensor.Where(Tensor.Zeros(4), x, x));
-        Assert.StartsWith("Where: cannot broadcast the condition [4] with the values [2, 3]", e.Message);
+        Assert.StartsWith("where: cannot broadcast the condition [4] with the values [2, 3]", e.Message);
         e = Assert.Throws<ShapeMismatchException>(() => Tensor.Where(x, x, Tensor.Zeros(2)));
-        Assert.StartsWith("Where: cannot broadcast a [2, 3] with b [2]", e.Message);
+        Assert.StartsWith("where: cannot broadcast a [2, 3] with b [2]", e.Message);
         range = Assert.Throws<ArgumentOutOfRangeException>(() => x.Select(1, 3));
-        Assert.Contains("Select: index 3 is out of range for axis 1 of a tensor of shape [2, 3]; expected an index in [-3, 2]", range.Message);
+        Assert.Contains("select: index 3 is out of range for axis 1 of a tensor of shape [2, 3]; expected an index in [-3, 2]", range.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => x.Unsqueeze(3));
         Assert.Throws<ArgumentOutOfRangeException>(() => x.Squeeze(2));
         Assert.Throws<ArgumentException>(() => x.Clamp());

@@ -113,7 +113,7 @@ public class TensorCreationTests
         Tensor b = Tensor.FromArray(new float[] { 0.5f, -1.25f });
         b.RequiresGrad = true;
         Assert.Equal("tensor([ 0.5000, -1.2500], dtype=float32, requires_grad=True)", b.ToString());
-        Assert.Equal("tensor([ 1.0000, -2.5000], dtype=float32, op=*2)", (b * 2).ToString());
+        Assert.Equal("tensor([ 1.0000, -2.5000], dtype=float32, op=mul)", (b * 2).ToString());
         Assert.Equal("tensor(2.5000, dtype=float32)", Tensor.Scalar(2.5).ToString());
     }
 

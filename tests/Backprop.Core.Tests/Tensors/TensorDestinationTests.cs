@@ -78,11 +78,11 @@ public class TensorDestinationTests
     {
         Tensor a = Random(1, DType.Float32, 3, 5), b = Random(2, DType.Float32, 3, 5);
         var e = Assert.Throws<ShapeMismatchException>(() => Tensor.Add(a, b, Tensor.Zeros([5, 3], DType.Float32)));
-        Assert.Contains("Add", e.Message);
+        Assert.Contains("add:", e.Message);
         Assert.Contains("[5, 3]", e.Message);
         Assert.Contains("[3, 5]", e.Message);
         var d = Assert.Throws<ArgumentException>(() => Tensor.Exp(a, Tensor.Zeros([3, 5], DType.Float64)));
-        Assert.Contains("Exp", d.Message);
+        Assert.Contains("exp:", d.Message);
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public class TensorDestinationTests
         w.RequiresGrad = true;
         Tensor d = Tensor.Zeros([2, 2], DType.Float64);
         var e = Assert.Throws<InvalidOperationException>(() => Tensor.Tanh(w, d));
-        Assert.Contains("Tanh", e.Message);
+        Assert.Contains("tanh:", e.Message);
         Assert.Contains("NoGrad", e.Message);
         using (new NoGrad()) Tensor.Tanh(w, d);
         Assert.Equal(w.Tanh().ToArray(), d.ToArray());

@@ -12,7 +12,7 @@ public class TensorExtensionPointTests
         TensorPrimitives.Subtract(x.AsReadOnlySpan<double>(), target.AsReadOnlySpan<double>(), diff); // AsSpan would count as a write
         double n = x.ElementCount;
         Tensor y = Tensor.Scalar(TensorPrimitives.SumOfSquares<double>(diff) / n, DType.Float64);
-        return Tensor.Record("fused_mse", y, [x, target], ctx =>
+        return Tensor.Record(new TensorOp("fused_mse", "2(x − t)/n", "−2(x − t)/n"), y, [x, target], ctx =>
         {
             double g = ctx.Upstream<double>()[0] * 2 / n;
             if (ctx.NeedsGrad(0)) TensorPrimitives.MultiplyAdd<double>(diff, g, ctx.Grad<double>(0), ctx.Grad<double>(0));
@@ -27,6 +27,7 @@ public class TensorExtensionPointTests
         x.RequiresGrad = true;
         Tensor loss = FusedMeanSquaredError(x, t);
         Assert.Equal("fused_mse", loss.Op);
+        Assert.Equal("−2(x − t)/n", loss.Operation!.Derivative(1));
         Assert.Equal(new[] { x, t }, loss.Parents);
         TensorGradChecker.Check(p => FusedMeanSquaredError(p[0].Exp(), p[1]), x, t);
     }

@@ -4,42 +4,6 @@ using System.Numerics.Tensors;
 
 namespace Backprop;
 
-/// <summary>A vectorised elementwise kernel y = a ∘ b with span/scalar forms (scalar = a broadcast block).</summary>
-internal interface IBinaryKernel
-{
-    static abstract void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>;
-    static abstract void Apply<T>(ReadOnlySpan<T> a, T b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>;
-    static abstract void Apply<T>(T a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>;
-}
-
-internal readonly struct AddKernel : IBinaryKernel
-{
-    public static void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Add(a, b, y);
-    public static void Apply<T>(ReadOnlySpan<T> a, T b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Add(a, b, y);
-    public static void Apply<T>(T a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Add(b, a, y);
-}
-
-internal readonly struct SubtractKernel : IBinaryKernel
-{
-    public static void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Subtract(a, b, y);
-    public static void Apply<T>(ReadOnlySpan<T> a, T b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Subtract(a, b, y);
-    public static void Apply<T>(T a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Subtract(a, b, y);
-}
-
-internal readonly struct MultiplyKernel : IBinaryKernel
-{
-    public static void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Multiply(a, b, y);
-    public static void Apply<T>(ReadOnlySpan<T> a, T b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Multiply(a, b, y);
-    public static void Apply<T>(T a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Multiply(b, a, y);
-}
-
-internal readonly struct DivideKernel : IBinaryKernel
-{
-    public static void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Divide(a, b, y);
-    public static void Apply<T>(ReadOnlySpan<T> a, T b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Divide(a, b, y);
-    public static void Apply<T>(T a, ReadOnlySpan<T> b, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Divide(a, b, y);
-}
-
 /// <summary>
 /// How two operands are laid over a result under NumPy broadcasting. The result is walked in blocks: the
 /// longest trailing run of dimensions in which each operand is either contiguous or constant (a broadcast
@@ -116,16 +80,16 @@ internal readonly struct BlockPlan
     }
 
     /// <summary>y = a ∘ b over the result (y contiguous).</summary>
-    public void Apply<T, TKernel>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y)
-        where T : unmanaged, IFloatingPointIeee754<T> where TKernel : IBinaryKernel
+    public void Apply<T, TOp>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : IBinaryOperator
     {
         Cursor c = Start();
         for (int o = 0; o < Outer; o++, c.Next())
         {
             Span<T> yb = y.Slice(o * Block, Block);
-            if (FirstScalar) TKernel.Apply(a[c.First], b.Slice(c.Second, Block), yb);
-            else if (SecondScalar) TKernel.Apply(a.Slice(c.First, Block), b[c.Second], yb);
-            else TKernel.Apply(a.Slice(c.First, Block), b.Slice(c.Second, Block), yb);
+            if (FirstScalar) TOp.Apply(a[c.First], b.Slice(c.Second, Block), yb);
+            else if (SecondScalar) TOp.Apply(a.Slice(c.First, Block), b[c.Second], yb);
+            else TOp.Apply(a.Slice(c.First, Block), b.Slice(c.Second, Block), yb);
         }
     }
 

@@ -37,15 +37,15 @@ internal sealed class MatMulPlan
     public static MatMulPlan Of(int[] sa, int[] sb)
     {
         if (sa.Length == 0 || sb.Length == 0)
-            throw new ShapeMismatchException("MatMul", sa, sb,
-                $"MatMul: cannot multiply {Shapes.Format(sa)} by {Shapes.Format(sb)}: expected operands with at least one dimension " +
+            throw new ShapeMismatchException("matmul", sa, sb,
+                $"matmul: cannot multiply {Shapes.Format(sa)} by {Shapes.Format(sb)}: expected operands with at least one dimension " +
                 "(for a scalar factor use *).");
         bool vectorA = sa.Length == 1, vectorB = sb.Length == 1;
         int m = vectorA ? 1 : sa[^2], k = sa[^1];
         int kb = vectorB ? sb[0] : sb[^2], n = vectorB ? 1 : sb[^1];
         if (k != kb)
-            throw new ShapeMismatchException("MatMul", sa, sb,
-                $"MatMul: cannot multiply {Shapes.Format(sa)} by {Shapes.Format(sb)}: expected the inner dimensions to agree ({k} ≠ {kb})");
+            throw new ShapeMismatchException("matmul", sa, sb,
+                $"matmul: cannot multiply {Shapes.Format(sa)} by {Shapes.Format(sb)}: expected the inner dimensions to agree ({k} ≠ {kb})");
         int[] batchA = vectorA ? [] : sa[..^2], batchB = vectorB ? [] : sb[..^2];
         int[] tail = vectorA ? (vectorB ? [] : [n]) : (vectorB ? [m] : [m, n]);
 
@@ -55,11 +55,11 @@ internal sealed class MatMulPlan
             return new MatMulPlan([.. batchA, .. tail], Product(batchA), m, n, k, m * k, k * n, null, null);
 
         int[] batch = BroadcastIndex.Shape(batchA, batchB, out int axis, out int x, out int y)
-            ?? throw new ShapeMismatchException("MatMul", sa, sb,
-                $"MatMul: cannot multiply {Shapes.Format(sa)} by {Shapes.Format(sb)}: expected the batch dimensions " +
+            ?? throw new ShapeMismatchException("matmul", sa, sb,
+                $"matmul: cannot multiply {Shapes.Format(sa)} by {Shapes.Format(sb)}: expected the batch dimensions " +
                 $"{Shapes.Format(batchA)} and {Shapes.Format(batchB)} to broadcast ({x} ≠ {y} at batch axis {axis}).");
         int[] shape = [.. batch, .. tail];
-        Shapes.ElementCount("MatMul", shape);
+        Shapes.ElementCount("matmul", shape);
         int batches = Product(batch);
         return new MatMulPlan(shape, batches, m, n, k, 0, 0,
             BroadcastIndex.Offsets(batchA, batch, m * k), BroadcastIndex.Offsets(batchB, batch, k * n));

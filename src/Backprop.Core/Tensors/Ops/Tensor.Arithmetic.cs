@@ -13,92 +13,92 @@ public sealed partial class Tensor
     /// <summary>a + b, broadcasting. ∂/∂a = 1, ∂/∂b = 1.</summary>
     public static Tensor Add(Tensor a, Tensor b)
     {
-        Broadcast bc = Broadcast.Of("Add", a, b);
-        return Record("+", Forward<AddKernel>(bc, a, b), [a, b], ctx =>
-        {
-            if (ctx.DType == DType.Float32) AddBackward<float>(ctx, bc, subtract: false);
-            else AddBackward<double>(ctx, bc, subtract: false);
-        }, Saved.None);
+        Broadcast bc = Broadcast.Of(AddOperator.Op.Name, a, b);
+        return Record(AddOperator.Op, Forward<AddOperator>(bc, a, b), [a, b], ctx =>
+            DTypeSwitch.Invoke(ctx.DType, new AddBackward(ctx, bc, subtract: false)), Saved.None);
     }
 
     /// <summary>a − b, broadcasting. ∂/∂a = 1, ∂/∂b = −1.</summary>
     public static Tensor Subtract(Tensor a, Tensor b)
     {
-        Broadcast bc = Broadcast.Of("Subtract", a, b);
-        return Record("-", Forward<SubtractKernel>(bc, a, b), [a, b], ctx =>
-        {
-            if (ctx.DType == DType.Float32) AddBackward<float>(ctx, bc, subtract: true);
-            else AddBackward<double>(ctx, bc, subtract: true);
-        }, Saved.None);
+        Broadcast bc = Broadcast.Of(SubtractOperator.Op.Name, a, b);
+        return Record(SubtractOperator.Op, Forward<SubtractOperator>(bc, a, b), [a, b], ctx =>
+            DTypeSwitch.Invoke(ctx.DType, new AddBackward(ctx, bc, subtract: true)), Saved.None);
     }
 
-    private static void AddBackward<T>(BackwardContext ctx, Broadcast bc, bool subtract) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>The backward step of add and sub: each operand gets ±dy summed over its broadcast dimensions.</summary>
+    private readonly struct AddBackward(BackwardContext ctx, Broadcast bc, bool subtract) : IDTypeAction
     {
-        ReadOnlySpan<T> dy = ctx.Upstream<T>();
-        if (ctx.NeedsGrad(0)) bc.AOverResult.ReduceInto(dy, ctx.Grad<T>(0), subtract: false);
-        if (ctx.NeedsGrad(1)) bc.BOverResult.ReduceInto(dy, ctx.Grad<T>(1), subtract);
+        public void Invoke<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            ReadOnlySpan<T> dy = ctx.Upstream<T>();
+            if (ctx.NeedsGrad(0)) bc.AOverResult.ReduceInto(dy, ctx.Grad<T>(0), subtract: false);
+            if (ctx.NeedsGrad(1)) bc.BOverResult.ReduceInto(dy, ctx.Grad<T>(1), subtract);
+        }
     }
 
     /// <summary>a · b elementwise, broadcasting. ∂/∂a = b, ∂/∂b = a.</summary>
     public static Tensor Multiply(Tensor a, Tensor b)
     {
-        Broadcast bc = Broadcast.Of("Multiply", a, b);
-        return Record("*", Forward<MultiplyKernel>(bc, a, b), [a, b], ctx =>
-        {
-            if (ctx.DType == DType.Float32) MultiplyBackward<float>(ctx, bc);
-            else MultiplyBackward<double>(ctx, bc);
-        }, Saved.Inputs);
+        Broadcast bc = Broadcast.Of(MultiplyOperator.Op.Name, a, b);
+        return Record(MultiplyOperator.Op, Forward<MultiplyOperator>(bc, a, b), [a, b], ctx =>
+            DTypeSwitch.Invoke(ctx.DType, new MultiplyBackward(ctx, bc)), Saved.Inputs);
     }
 
-    private static void MultiplyBackward<T>(BackwardContext ctx, Broadcast bc) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>The backward step of mul.</summary>
+    private readonly struct MultiplyBackward(BackwardContext ctx, Broadcast bc) : IDTypeAction
     {
-        ReadOnlySpan<T> dy = ctx.Upstream<T>(), a = ctx.Input(0).Data<T>(), b = ctx.Input(1).Data<T>();
-        if (bc.Same)
+        public void Invoke<T>() where T : unmanaged, IFloatingPointIeee754<T>
         {
-            if (ctx.NeedsGrad(0)) { Span<T> da = ctx.Grad<T>(0); TensorPrimitives.FusedMultiplyAdd(dy, b, da, da); }
-            if (ctx.NeedsGrad(1)) { Span<T> db = ctx.Grad<T>(1); TensorPrimitives.FusedMultiplyAdd(dy, a, db, db); }
-            return;
-        }
-        using var scratch = new Scratch<T>(dy.Length);
-        Span<T> t = scratch.Span;
-        if (ctx.NeedsGrad(0))
-        {
-            bc.BOverResult.Apply<T, MultiplyKernel>(b, dy, t);   // dy · b
-            bc.AOverResult.ReduceInto<T>(t, ctx.Grad<T>(0), subtract: false);
-        }
-        if (ctx.NeedsGrad(1))
-        {
-            bc.AOverResult.Apply<T, MultiplyKernel>(a, dy, t);   // dy · a
-            bc.BOverResult.ReduceInto<T>(t, ctx.Grad<T>(1), subtract: false);
+            ReadOnlySpan<T> dy = ctx.Upstream<T>(), a = ctx.Input(0).Data<T>(), b = ctx.Input(1).Data<T>();
+            if (bc.Same)
+            {
+                if (ctx.NeedsGrad(0)) { Span<T> da = ctx.Grad<T>(0); TensorPrimitives.FusedMultiplyAdd(dy, b, da, da); }
+                if (ctx.NeedsGrad(1)) { Span<T> db = ctx.Grad<T>(1); TensorPrimitives.FusedMultiplyAdd(dy, a, db, db); }
+                return;
+            }
+            using var scratch = new Scratch<T>(dy.Length);
+            Span<T> t = scratch.Span;
+            if (ctx.NeedsGrad(0))
+            {
+                bc.BOverResult.Apply<T, MultiplyOperator>(b, dy, t);   // dy · b
+                bc.AOverResult.ReduceInto<T>(t, ctx.Grad<T>(0), subtract: false);
+            }
+            if (ctx.NeedsGrad(1))
+            {
+                bc.AOverResult.Apply<T, MultiplyOperator>(a, dy, t);   // dy · a
+                bc.BOverResult.ReduceInto<T>(t, ctx.Grad<T>(1), subtract: false);
+            }
         }
     }
 
     /// <summary>a / b elementwise, broadcasting. ∂/∂a = 1/b, ∂/∂b = −a/b² = −y/b.</summary>
     public static Tensor Divide(Tensor a, Tensor b)
     {
-        Broadcast bc = Broadcast.Of("Divide", a, b);
-        return Record("/", Forward<DivideKernel>(bc, a, b), [a, b], ctx =>
-        {
-            if (ctx.DType == DType.Float32) DivideBackward<float>(ctx, bc);
-            else DivideBackward<double>(ctx, bc);
-        });
+        Broadcast bc = Broadcast.Of(DivideOperator.Op.Name, a, b);
+        return Record(DivideOperator.Op, Forward<DivideOperator>(bc, a, b), [a, b], ctx =>
+            DTypeSwitch.Invoke(ctx.DType, new DivideBackward(ctx, bc)));
     }
 
-    private static void DivideBackward<T>(BackwardContext ctx, Broadcast bc) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>The backward step of div.</summary>
+    private readonly struct DivideBackward(BackwardContext ctx, Broadcast bc) : IDTypeAction
     {
-        ReadOnlySpan<T> dy = ctx.Upstream<T>(), y = ctx.Result<T>(), b = ctx.Input(1).Data<T>();
-        using var scratch = new Scratch<T>(dy.Length);
-        Span<T> t = scratch.Span;
-        if (ctx.NeedsGrad(0))
+        public void Invoke<T>() where T : unmanaged, IFloatingPointIeee754<T>
         {
-            bc.ResultOverB.Apply<T, DivideKernel>(dy, b, t);     // dy / b
-            bc.AOverResult.ReduceInto<T>(t, ctx.Grad<T>(0), subtract: false);
-        }
-        if (ctx.NeedsGrad(1))
-        {
-            TensorPrimitives.Multiply(dy, y, t);                 // dy · y
-            bc.ResultOverB.Apply<T, DivideKernel>(t, b, t);      // dy · y / b = dy · a / b²
-            bc.BOverResult.ReduceInto<T>(t, ctx.Grad<T>(1), subtract: true);
+            ReadOnlySpan<T> dy = ctx.Upstream<T>(), y = ctx.Result<T>(), b = ctx.Input(1).Data<T>();
+            using var scratch = new Scratch<T>(dy.Length);
+            Span<T> t = scratch.Span;
+            if (ctx.NeedsGrad(0))
+            {
+                bc.ResultOverB.Apply<T, DivideOperator>(dy, b, t);     // dy / b
+                bc.AOverResult.ReduceInto<T>(t, ctx.Grad<T>(0), subtract: false);
+            }
+            if (ctx.NeedsGrad(1))
+            {
+                TensorPrimitives.Multiply(dy, y, t);                 // dy · y
+                bc.ResultOverB.Apply<T, DivideOperator>(t, b, t);      // dy · y / b = dy · a / b²
+                bc.BOverResult.ReduceInto<T>(t, ctx.Grad<T>(1), subtract: true);
+            }
         }
     }
 
@@ -123,31 +123,34 @@ public sealed partial class Tensor
     public static Tensor Divide(double c, Tensor x) => MapScalar(x, c, ScalarOp.DivideInto);
 
     /// <summary>−x. ∂/∂x = −1.</summary>
-    public static Tensor Negate(Tensor x) => MapScalar(x, -1.0, ScalarOp.Multiply, "neg");
+    public static Tensor Negate(Tensor x) => MapScalar(x, -1.0, ScalarOp.Multiply, NegateOp);
 
     private enum ScalarOp { Add, Subtract, SubtractFrom, Multiply, Divide, DivideInto }
 
-    private static Tensor MapScalar(Tensor x, double c, ScalarOp kind, string? name = null)
+    private static readonly TensorOp AddConstantOp = new("add", "1"), SubtractConstantOp = new("sub", "1"),
+        SubtractFromConstantOp = new("sub", "−1"), NegateOp = new("neg", "−1");
+
+    /// <summary>The op of x ∘ c: its name and ∂/∂x with the constant written in.</summary>
+    private static TensorOp ScalarOpInfo(ScalarOp kind, double c) => kind switch
+    {
+        ScalarOp.Add => AddConstantOp,
+        ScalarOp.Subtract => SubtractConstantOp,
+        ScalarOp.SubtractFrom => SubtractFromConstantOp,
+        ScalarOp.Multiply => new("mul", c, static c => Constant(c)),
+        ScalarOp.Divide => new("div", c, static c => "1/" + Constant(c)),
+        _ => new("div", c, static c => "−" + Constant(c) + "/x²"),
+    };
+
+    private static string Constant(double c) => c.ToString("G6", CultureInfo.InvariantCulture);
+
+    private static Tensor MapScalar(Tensor x, double c, ScalarOp kind, TensorOp? op = null)
     {
         ArgumentNullException.ThrowIfNull(x);
-        string k = c.ToString("G6", CultureInfo.InvariantCulture);
-        name ??= kind switch
-        {
-            ScalarOp.Add => "+" + k,
-            ScalarOp.Subtract => "-" + k,
-            ScalarOp.SubtractFrom => k + "-",
-            ScalarOp.Multiply => "*" + k,
-            ScalarOp.Divide => "/" + k,
-            _ => k + "/",
-        };
+        op ??= ScalarOpInfo(kind, c);
         Tensor y = x.NewUninitialized(); // every element written below
-        if (x.DType == DType.Float32) ScalarForwardInHalves<float>(x.Data<float>(), (float)c, kind, y.Data<float>());
-        else ScalarForwardInHalves<double>(x.Data<double>(), c, kind, y.Data<double>());
-        return Record(name, y, [x], ctx =>
-        {
-            if (ctx.DType == DType.Float32) ScalarBackward<float>(ctx, (float)c, kind);
-            else ScalarBackward<double>(ctx, c, kind);
-        }, kind == ScalarOp.DivideInto ? Saved.InputsAndResult : Saved.None);
+        DTypeSwitch.Invoke(x.DType, new ScalarForwardAction(x, c, kind, y));
+        return Record(op, y, [x], ctx =>
+            DTypeSwitch.Invoke(ctx.DType, new ScalarBackward(ctx, c, kind)), kind == ScalarOp.DivideInto ? Saved.InputsAndResult : Saved.None);
     }
 
     private static void ScalarForward<T>(ReadOnlySpan<T> x, T c, ScalarOp kind, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
@@ -163,26 +166,37 @@ public sealed partial class Tensor
         }
     }
 
-    private static void ScalarBackward<T>(BackwardContext ctx, T c, ScalarOp kind) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>y = x ∘ c over whole tensors (in halves when large).</summary>
+    private readonly struct ScalarForwardAction(Tensor x, double c, ScalarOp kind, Tensor y) : IDTypeAction
     {
-        ReadOnlySpan<T> dy = ctx.Upstream<T>();
-        Span<T> dx = ctx.Grad<T>(0);
-        switch (kind)
+        public void Invoke<T>() where T : unmanaged, IFloatingPointIeee754<T> => ScalarForwardInHalves<T>(x.Data<T>(), Cast<T>(c), kind, y.Data<T>());
+    }
+
+    /// <summary>The backward step of x ∘ c.</summary>
+    private readonly struct ScalarBackward(BackwardContext ctx, double constant, ScalarOp kind) : IDTypeAction
+    {
+        public void Invoke<T>() where T : unmanaged, IFloatingPointIeee754<T>
         {
-            case ScalarOp.Add or ScalarOp.Subtract: TensorPrimitives.Add(dx, dy, dx); break;
-            case ScalarOp.SubtractFrom: TensorPrimitives.Subtract(dx, dy, dx); break;
-            case ScalarOp.Multiply: TensorPrimitives.MultiplyAdd(dy, c, dx, dx); break;
-            case ScalarOp.Divide: TensorPrimitives.MultiplyAdd(dy, T.One / c, dx, dx); break;
-            default:
-                {
-                    // y = c/x  ⇒  ∂y/∂x = −c/x² = −y/x.
-                    using var scratch = new Scratch<T>(dy.Length);
-                    Span<T> t = scratch.Span;
-                    TensorPrimitives.Divide(ctx.Result<T>(), ctx.Input(0).Data<T>(), t);
-                    TensorPrimitives.Multiply(t, dy, t);
-                    TensorPrimitives.Subtract(dx, t, dx);
-                    break;
-                }
+            T c = Cast<T>(constant);
+            ReadOnlySpan<T> dy = ctx.Upstream<T>();
+            Span<T> dx = ctx.Grad<T>(0);
+            switch (kind)
+            {
+                case ScalarOp.Add or ScalarOp.Subtract: TensorPrimitives.Add(dx, dy, dx); break;
+                case ScalarOp.SubtractFrom: TensorPrimitives.Subtract(dx, dy, dx); break;
+                case ScalarOp.Multiply: TensorPrimitives.MultiplyAdd(dy, c, dx, dx); break;
+                case ScalarOp.Divide: TensorPrimitives.MultiplyAdd(dy, T.One / c, dx, dx); break;
+                default:
+                    {
+                        // y = c/x  ⇒  ∂y/∂x = −c/x² = −y/x.
+                        using var scratch = new Scratch<T>(dy.Length);
+                        Span<T> t = scratch.Span;
+                        TensorPrimitives.Divide(ctx.Result<T>(), ctx.Input(0).Data<T>(), t);
+                        TensorPrimitives.Multiply(t, dy, t);
+                        TensorPrimitives.Subtract(dx, t, dx);
+                        break;
+                    }
+            }
         }
     }
 
@@ -217,16 +231,20 @@ public sealed partial class Tensor
 
     // ---- helpers --------------------------------------------------------------------------------
 
-    private static Tensor Forward<TKernel>(Broadcast bc, Tensor a, Tensor b) where TKernel : IBinaryKernel
+    private static Tensor Forward<TOp>(Broadcast bc, Tensor a, Tensor b) where TOp : IBinaryOperator
     {
         Tensor y = a.NewUninitialized((int[])bc.Shape.Clone()); // Apply writes every element
-        if (bc.Same)
-        {
-            if (a.DType == DType.Float32) SameShapeForward<float, TKernel>(a.Data<float>(), b.Data<float>(), y.Data<float>());
-            else SameShapeForward<double, TKernel>(a.Data<double>(), b.Data<double>(), y.Data<double>());
-        }
-        else if (a.DType == DType.Float32) bc.AB.Apply<float, TKernel>(a.Data<float>(), b.Data<float>(), y.Data<float>());
-        else bc.AB.Apply<double, TKernel>(a.Data<double>(), b.Data<double>(), y.Data<double>());
+        DTypeSwitch.Invoke(a.DType, new BinaryForward<TOp>(bc, a, b, y));
         return y;
+    }
+
+    /// <summary>y = a ∘ b under the broadcast (y has the result's shape).</summary>
+    private readonly struct BinaryForward<TOp>(Broadcast bc, Tensor a, Tensor b, Tensor y) : IDTypeAction where TOp : IBinaryOperator
+    {
+        public void Invoke<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (bc.Same) SameShapeForward<T, TOp>(a.Data<T>(), b.Data<T>(), y.Data<T>());
+            else bc.AB.Apply<T, TOp>(a.Data<T>(), b.Data<T>(), y.Data<T>());
+        }
     }
 }

@@ -14,25 +14,25 @@ public sealed partial class Tensor
     /// <exception cref="ShapeMismatchException">The operands do not broadcast, or the destination has another shape.</exception>
     /// <exception cref="InvalidOperationException">An operand or the destination requires gradients (outside
     /// <see cref="NoGrad"/>), or the destination was computed by a recorded op.</exception>
-    public static Tensor Add(Tensor a, Tensor b, Tensor destination) => Into<AddKernel>("Add", a, b, destination);
+    public static Tensor Add(Tensor a, Tensor b, Tensor destination) => Into<AddOperator>(a, b, destination);
 
     /// <summary>destination ← a − b (broadcasting), without allocating. See <see cref="Add(Tensor, Tensor, Tensor)"/>.</summary>
     /// <param name="a">The minuend.</param>
     /// <param name="b">The subtrahend.</param>
     /// <param name="destination">A leaf with the result's shape and dtype (may be an operand).</param>
-    public static Tensor Subtract(Tensor a, Tensor b, Tensor destination) => Into<SubtractKernel>("Subtract", a, b, destination);
+    public static Tensor Subtract(Tensor a, Tensor b, Tensor destination) => Into<SubtractOperator>(a, b, destination);
 
     /// <summary>destination ← a · b elementwise (broadcasting), without allocating. See <see cref="Add(Tensor, Tensor, Tensor)"/>.</summary>
     /// <param name="a">The first factor.</param>
     /// <param name="b">The second factor.</param>
     /// <param name="destination">A leaf with the result's shape and dtype (may be an operand).</param>
-    public static Tensor Multiply(Tensor a, Tensor b, Tensor destination) => Into<MultiplyKernel>("Multiply", a, b, destination);
+    public static Tensor Multiply(Tensor a, Tensor b, Tensor destination) => Into<MultiplyOperator>(a, b, destination);
 
     /// <summary>destination ← a / b elementwise (broadcasting), without allocating. See <see cref="Add(Tensor, Tensor, Tensor)"/>.</summary>
     /// <param name="a">The dividend.</param>
     /// <param name="b">The divisor.</param>
     /// <param name="destination">A leaf with the result's shape and dtype (may be an operand).</param>
-    public static Tensor Divide(Tensor a, Tensor b, Tensor destination) => Into<DivideKernel>("Divide", a, b, destination);
+    public static Tensor Divide(Tensor a, Tensor b, Tensor destination) => Into<DivideOperator>(a, b, destination);
 
     /// <summary>destination ← eˣ, without allocating. Returns <paramref name="destination"/>.</summary>
     /// <param name="x">The input.</param>
@@ -40,56 +40,51 @@ public sealed partial class Tensor
     /// <exception cref="ShapeMismatchException">The destination has another shape.</exception>
     /// <exception cref="InvalidOperationException">The input or the destination requires gradients (outside
     /// <see cref="NoGrad"/>), or the destination was computed by a recorded op.</exception>
-    public static Tensor Exp(Tensor x, Tensor destination) => MapInto("Exp", x, new ExpFn(), destination);
+    public static Tensor Exp(Tensor x, Tensor destination) => MapInto<ExpOperator>(x, destination);
 
     /// <summary>destination ← ln x, without allocating. See <see cref="Exp(Tensor, Tensor)"/>.</summary>
     /// <param name="x">The input.</param>
     /// <param name="destination">A leaf of <paramref name="x"/>'s shape and dtype (may be <paramref name="x"/>).</param>
-    public static Tensor Log(Tensor x, Tensor destination) => MapInto("Log", x, new LogFn(), destination);
+    public static Tensor Log(Tensor x, Tensor destination) => MapInto<LogOperator>(x, destination);
 
     /// <summary>destination ← √x, without allocating. See <see cref="Exp(Tensor, Tensor)"/>.</summary>
     /// <param name="x">The input.</param>
     /// <param name="destination">A leaf of <paramref name="x"/>'s shape and dtype (may be <paramref name="x"/>).</param>
-    public static Tensor Sqrt(Tensor x, Tensor destination) => MapInto("Sqrt", x, new SqrtFn(), destination);
+    public static Tensor Sqrt(Tensor x, Tensor destination) => MapInto<SqrtOperator>(x, destination);
 
     /// <summary>destination ← tanh x, without allocating. See <see cref="Exp(Tensor, Tensor)"/>.</summary>
     /// <param name="x">The input.</param>
     /// <param name="destination">A leaf of <paramref name="x"/>'s shape and dtype (may be <paramref name="x"/>).</param>
-    public static Tensor Tanh(Tensor x, Tensor destination) => MapInto("Tanh", x, new TanhFn(), destination);
+    public static Tensor Tanh(Tensor x, Tensor destination) => MapInto<TanhOperator>(x, destination);
 
     /// <summary>destination ← σ(x), without allocating. See <see cref="Exp(Tensor, Tensor)"/>.</summary>
     /// <param name="x">The input.</param>
     /// <param name="destination">A leaf of <paramref name="x"/>'s shape and dtype (may be <paramref name="x"/>).</param>
-    public static Tensor Sigmoid(Tensor x, Tensor destination) => MapInto("Sigmoid", x, new SigmoidFn(), destination);
+    public static Tensor Sigmoid(Tensor x, Tensor destination) => MapInto<SigmoidOperator>(x, destination);
 
     /// <summary>destination ← max(0, x), without allocating. See <see cref="Exp(Tensor, Tensor)"/>.</summary>
     /// <param name="x">The input.</param>
     /// <param name="destination">A leaf of <paramref name="x"/>'s shape and dtype (may be <paramref name="x"/>).</param>
-    public static Tensor Relu(Tensor x, Tensor destination) => MapInto("Relu", x, new LeakyReluFn(0.0, "relu"), destination);
+    public static Tensor Relu(Tensor x, Tensor destination) => MapInto<ReluOperator>(x, destination);
 
-    private static Tensor Into<TKernel>(string op, Tensor a, Tensor b, Tensor destination) where TKernel : IBinaryKernel
+    private static Tensor Into<TOp>(Tensor a, Tensor b, Tensor destination) where TOp : IBinaryOperator
     {
+        string op = TOp.Op.Name;
         Broadcast bc = Broadcast.Of(op, a, b);
         CheckDestination(op, destination, bc.Shape, a, b);
         destination.BumpVersion();
-        if (bc.Same)
-        {
-            if (a.DType == DType.Float32) SameShapeForward<float, TKernel>(a.Data<float>(), b.Data<float>(), destination.Data<float>());
-            else SameShapeForward<double, TKernel>(a.Data<double>(), b.Data<double>(), destination.Data<double>());
-        }
-        else if (a.DType == DType.Float32) bc.AB.Apply<float, TKernel>(a.Data<float>(), b.Data<float>(), destination.Data<float>());
-        else bc.AB.Apply<double, TKernel>(a.Data<double>(), b.Data<double>(), destination.Data<double>());
+        DTypeSwitch.Invoke(a.DType, new BinaryForward<TOp>(bc, a, b, destination));
         if (s_detectAnomaly) CheckForward(op, destination, [a, b]);
         return destination;
     }
 
-    private static Tensor MapInto<TFn>(string op, Tensor x, TFn fn, Tensor destination) where TFn : struct, IUnaryFunction
+    private static Tensor MapInto<TOp>(Tensor x, Tensor destination) where TOp : IUnaryOperator
     {
+        string op = TOp.Describe(default).Name;
         ArgumentNullException.ThrowIfNull(x);
         CheckDestination(op, destination, x._shape, x, null);
         destination.BumpVersion();
-        if (x.DType == DType.Float32) MapForward<float, TFn>(fn, x.Data<float>(), destination.Data<float>());
-        else MapForward<double, TFn>(fn, x.Data<double>(), destination.Data<double>());
+        DTypeSwitch.Invoke(x.DType, new UnaryForward<TOp>(x, default, destination));
         if (s_detectAnomaly) CheckForward(op, destination, [x]);
         return destination;
     }
@@ -102,7 +97,7 @@ public sealed partial class Tensor
         if (!NoGrad.IsActive && (a._requiresGrad || (b is not null && b._requiresGrad)))
             throw new InvalidOperationException(
                 $"{op}: an operand requires gradients, and an op that writes into a destination records no graph; " +
-                $"use the allocating {op}(…) to differentiate, or run it inside a NoGrad scope.");
+                $"use the allocating form of {op} to differentiate, or run it inside a NoGrad scope.");
         // A parameter may be updated in place inside NoGrad (a hand-written optimizer step), as in PyTorch.
         if (!destination.IsLeaf || (destination._requiresGrad && !NoGrad.IsActive))
             throw new InvalidOperationException(

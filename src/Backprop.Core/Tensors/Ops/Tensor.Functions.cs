@@ -4,71 +4,37 @@ using System.Numerics.Tensors;
 
 namespace Backprop;
 
-/// <summary>
-/// An elementwise function y = f(x), declared as its forward map and its local derivative in one place.
-/// <see cref="Backward{T}"/> must <b>add</b> dy · f′(x) into dx (it may use <c>t</c> as scratch).
-/// <see cref="Reads"/> says which of x and y it reads (their versions are checked before it runs).
-/// </summary>
-internal interface IUnaryFunction
-{
-    string Name { get; }
-    Saved Reads { get; }
-    void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>;
-    void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>;
-}
-
-// Elementary functions. Each is declared once, as a struct holding its forward map and its local derivative;
-// the static form (Tensor.Exp(t)) and the instance form (t.Exp()) both go through Map. The static names are
-// the ones F# looks for, so `exp t`, `log t`, `sqrt t`, `abs t`, `tanh t` and `t ** 2.0` work.
+// Elementary functions. Each is declared once, as an operator struct holding its name, the formula of its local
+// derivative, its forward map and its backward step (see IUnaryOperator); Map is the driver.
 public sealed partial class Tensor
 {
-    private static Tensor Map<TFn>(Tensor x, TFn fn) where TFn : struct, IUnaryFunction
-    {
-        ArgumentNullException.ThrowIfNull(x);
-        Tensor y = x.NewUninitialized(); // Forward writes every element
-        if (x.DType == DType.Float32) MapForward<float, TFn>(fn, x.Data<float>(), y.Data<float>());
-        else MapForward<double, TFn>(fn, x.Data<double>(), y.Data<double>());
-        return Record(fn.Name, y, [x], ctx =>
-        {
-            if (ctx.DType == DType.Float32) MapBackward<float, TFn>(ctx, fn);
-            else MapBackward<double, TFn>(ctx, fn);
-        }, fn.Reads);
-    }
-
-    private static void MapBackward<T, TFn>(BackwardContext ctx, TFn fn) where T : unmanaged, IFloatingPointIeee754<T> where TFn : struct, IUnaryFunction
-    {
-        ReadOnlySpan<T> dy = ctx.Upstream<T>();
-        using var scratch = new Scratch<T>(dy.Length);
-        MapBackward(fn, ctx.Input(0).Data<T>(), ctx.Result<T>(), dy, ctx.Grad<T>(0), scratch.Span);
-    }
-
     /// <summary>xᵖ elementwise for a constant exponent. ∂/∂x = p·xᵖ⁻¹. (NaN for a negative base and a
     /// non-integer exponent, as in PyTorch; <see cref="DetectAnomaly"/> reports it.)</summary>
-    public static Tensor Pow(Tensor x, double p) => Map(x, new PowFn(p));
+    public static Tensor Pow(Tensor x, double p) => Map<PowOperator>(x, p);
 
     /// <summary>eˣ elementwise. ∂/∂x = eˣ = y.</summary>
-    public static Tensor Exp(Tensor x) => Map(x, new ExpFn());
+    public static Tensor Exp(Tensor x) => Map<ExpOperator>(x);
 
     /// <summary>ln x elementwise. ∂/∂x = 1/x.</summary>
-    public static Tensor Log(Tensor x) => Map(x, new LogFn());
+    public static Tensor Log(Tensor x) => Map<LogOperator>(x);
 
     /// <summary>√x elementwise. ∂/∂x = 1/(2√x) = 1/(2y).</summary>
-    public static Tensor Sqrt(Tensor x) => Map(x, new SqrtFn());
+    public static Tensor Sqrt(Tensor x) => Map<SqrtOperator>(x);
 
     /// <summary>|x| elementwise. ∂/∂x = sign(x) (0 at 0, as in PyTorch).</summary>
-    public static Tensor Abs(Tensor x) => Map(x, new AbsFn());
+    public static Tensor Abs(Tensor x) => Map<AbsOperator>(x);
 
     /// <summary>tanh x elementwise. ∂/∂x = 1 − tanh²x = 1 − y².</summary>
-    public static Tensor Tanh(Tensor x) => Map(x, new TanhFn());
+    public static Tensor Tanh(Tensor x) => Map<TanhOperator>(x);
 
     /// <summary>σ(x) = 1/(1 + e⁻ˣ) elementwise. ∂/∂x = σ(x)(1 − σ(x)) = y(1 − y).</summary>
-    public static Tensor Sigmoid(Tensor x) => Map(x, new SigmoidFn());
+    public static Tensor Sigmoid(Tensor x) => Map<SigmoidOperator>(x);
 
     /// <summary>max(0, x) elementwise. ∂/∂x = 1 where x &gt; 0, else 0.</summary>
-    public static Tensor Relu(Tensor x) => Map(x, new LeakyReluFn(0.0, "relu"));
+    public static Tensor Relu(Tensor x) => Map<ReluOperator>(x);
 
     /// <summary>x where x &gt; 0, else slope·x. ∂/∂x = 1 where x &gt; 0, else slope.</summary>
-    public static Tensor LeakyRelu(Tensor x, double slope = 0.01) => Map(x, new LeakyReluFn(slope, "leaky_relu"));
+    public static Tensor LeakyRelu(Tensor x, double slope = 0.01) => Map<LeakyReluOperator>(x, slope);
 
     /// <summary>xᵖ elementwise (see <see cref="Pow(Tensor, double)"/>).</summary>
     public Tensor Pow(double p) => Pow(this, p);
@@ -89,71 +55,87 @@ public sealed partial class Tensor
     /// <summary>Leaky ReLU elementwise.</summary>
     public Tensor LeakyRelu(double slope = 0.01) => LeakyRelu(this, slope);
 
-    // ---- the functions --------------------------------------------------------------------------
+    // ---- the operators --------------------------------------------------------------------------
 
-    private readonly struct PowFn(double p) : IUnaryFunction
+    private readonly struct PowOperator : IUnaryOperator
     {
-        public Saved Reads => Saved.Inputs;
-        public string Name => "^" + p.ToString("G6", CultureInfo.InvariantCulture);
+        public static Saved Reads => Saved.Inputs;
+        public static TensorOp Describe(UnaryParameters p) => new("pow", p.A, static p => PowerRule(p));
 
-        public void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+        /// <summary>p·xᵖ⁻¹ with the exponent worked out: "2x" for a square, "3·x^2" for a cube.</summary>
+        private static string PowerRule(double p)
         {
+            double q = p - 1;
+            string power = q == 0 ? "" : q == 1 ? "x" : "x^" + Number(q);
+            return q == 0 ? Number(p) : p == 1 ? power : Number(p) + (q == 1 ? "" : "·") + power;
+        }
+
+        private static string Number(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
+
+        public static void Forward<T>(ReadOnlySpan<T> x, UnaryParameters parameters, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            double p = parameters.A;
             if (p == 2) TensorPrimitives.Multiply(x, x, y);
             else VectorMath.Pow(x, Cast<T>(p), y);
         }
 
-        public void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
+        public static void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, UnaryParameters parameters, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
         {
+            double p = parameters.A;
             if (p == 0) return;                                               // x⁰ is constant: no gradient (not 0·x⁻¹)
             if (p == 2) TensorPrimitives.Multiply(x, Cast<T>(2), t);          // 2x
             else
             {
-                VectorMath.Pow(x, Cast<T>(p - 1), t);                   // p·xᵖ⁻¹
+                VectorMath.Pow(x, Cast<T>(p - 1), t);                         // p·xᵖ⁻¹
                 TensorPrimitives.Multiply(t, Cast<T>(p), t);
             }
             TensorPrimitives.FusedMultiplyAdd(dy, t, dx, dx);
         }
     }
 
-    private readonly struct ExpFn : IUnaryFunction
+    private readonly struct ExpOperator : IUnaryOperator
     {
-        public Saved Reads => Saved.Result;
-        public string Name => "exp";
-        public void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Exp(x, y);
-        public void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T> =>
+        private static readonly TensorOp s_op = new("exp", "y");
+        public static Saved Reads => Saved.Result;
+        public static TensorOp Describe(UnaryParameters p) => s_op;
+        public static void Forward<T>(ReadOnlySpan<T> x, UnaryParameters p, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Exp(x, y);
+        public static void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, UnaryParameters p, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T> =>
             TensorPrimitives.FusedMultiplyAdd(dy, y, dx, dx);
     }
 
-    private readonly struct LogFn : IUnaryFunction
+    private readonly struct LogOperator : IUnaryOperator
     {
-        public Saved Reads => Saved.Inputs;
-        public string Name => "log";
-        public void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Log(x, y);
-        public void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
+        private static readonly TensorOp s_op = new("log", "1/x");
+        public static Saved Reads => Saved.Inputs;
+        public static TensorOp Describe(UnaryParameters p) => s_op;
+        public static void Forward<T>(ReadOnlySpan<T> x, UnaryParameters p, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Log(x, y);
+        public static void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, UnaryParameters p, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
         {
             TensorPrimitives.Divide(dy, x, t);
             TensorPrimitives.Add(dx, t, dx);
         }
     }
 
-    private readonly struct SqrtFn : IUnaryFunction
+    private readonly struct SqrtOperator : IUnaryOperator
     {
-        public Saved Reads => Saved.Result;
-        public string Name => "sqrt";
-        public void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sqrt(x, y);
-        public void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
+        private static readonly TensorOp s_op = new("sqrt", "1/(2y)");
+        public static Saved Reads => Saved.Result;
+        public static TensorOp Describe(UnaryParameters p) => s_op;
+        public static void Forward<T>(ReadOnlySpan<T> x, UnaryParameters p, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sqrt(x, y);
+        public static void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, UnaryParameters p, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
         {
             TensorPrimitives.Divide(dy, y, t);
             TensorPrimitives.MultiplyAdd(t, Cast<T>(0.5), dx, dx);
         }
     }
 
-    private readonly struct AbsFn : IUnaryFunction
+    private readonly struct AbsOperator : IUnaryOperator
     {
-        public Saved Reads => Saved.Inputs;
-        public string Name => "abs";
-        public void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Abs(x, y);
-        public void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
+        private static readonly TensorOp s_op = new("abs", "sign x");
+        public static Saved Reads => Saved.Inputs;
+        public static TensorOp Describe(UnaryParameters p) => s_op;
+        public static void Forward<T>(ReadOnlySpan<T> x, UnaryParameters p, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Abs(x, y);
+        public static void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, UnaryParameters p, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
         {
             for (int i = 0; i < dx.Length; i++)
                 if (x[i] > T.Zero) dx[i] += dy[i];
@@ -161,12 +143,14 @@ public sealed partial class Tensor
         }
     }
 
-    private readonly struct TanhFn : IUnaryFunction
+    /// <summary>tanh; also the activation of a fused <see cref="NN.Functional.Linear"/>, which calls its backward step.</summary>
+    internal readonly struct TanhOperator : IUnaryOperator
     {
-        public Saved Reads => Saved.Result;
-        public string Name => "tanh";
-        public void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Tanh(x, y);
-        public void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
+        private static readonly TensorOp s_op = new("tanh", "1 − y²");
+        public static Saved Reads => Saved.Result;
+        public static TensorOp Describe(UnaryParameters p) => s_op;
+        public static void Forward<T>(ReadOnlySpan<T> x, UnaryParameters p, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Tanh(x, y);
+        public static void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, UnaryParameters p, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
         {
             TensorPrimitives.Multiply(y, y, t);
             TensorPrimitives.Subtract(T.One, t, t);           // 1 − y²
@@ -174,12 +158,14 @@ public sealed partial class Tensor
         }
     }
 
-    private readonly struct SigmoidFn : IUnaryFunction
+    /// <summary>σ; also the activation of a fused <see cref="NN.Functional.Linear"/>, which calls its backward step.</summary>
+    internal readonly struct SigmoidOperator : IUnaryOperator
     {
-        public Saved Reads => Saved.Result;
-        public string Name => "sigmoid";
-        public void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Sigmoid(x, y);
-        public void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
+        private static readonly TensorOp s_op = new("sigmoid", "y(1 − y)");
+        public static Saved Reads => Saved.Result;
+        public static TensorOp Describe(UnaryParameters p) => s_op;
+        public static void Forward<T>(ReadOnlySpan<T> x, UnaryParameters p, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Sigmoid(x, y);
+        public static void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, UnaryParameters p, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
         {
             TensorPrimitives.Subtract(T.One, y, t);
             TensorPrimitives.Multiply(t, y, t);                // y(1 − y)
@@ -187,25 +173,52 @@ public sealed partial class Tensor
         }
     }
 
-    // ReLU is the leaky ReLU with slope 0.
-    private readonly struct LeakyReluFn(double slope, string name) : IUnaryFunction
+    /// <summary>max(0, x); also the activation of a fused <see cref="NN.Functional.Linear"/>, which calls its
+    /// backward step with the result as x (y &gt; 0 exactly where x &gt; 0).</summary>
+    internal readonly struct ReluOperator : IUnaryOperator
     {
-        public Saved Reads => Saved.Inputs;
-        public string Name => name;
-
-        public void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+        private static readonly TensorOp s_op = new("relu", "𝟙[x > 0]");
+        public static Saved Reads => Saved.Inputs;
+        public static TensorOp Describe(UnaryParameters p) => s_op;
+        public static void Forward<T>(ReadOnlySpan<T> x, UnaryParameters p, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Max(x, T.Zero, y);
+        /// <summary>dx += dy where x &gt; 0 (adding 0 elsewhere leaves dx as it is: an accumulator that starts at +0
+        /// never holds −0), vectorised.</summary>
+        public static void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, UnaryParameters p, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
         {
-            if (slope == 0) { TensorPrimitives.Max(x, T.Zero, y); return; }
-            T s = Cast<T>(slope);
+            int i = 0;
+            if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+            {
+                int w = Vector<T>.Count;
+                for (; i <= dx.Length - w; i += w)
+                {
+                    Vector<T> pass = Vector.GreaterThan(new Vector<T>(x.Slice(i, w)), Vector<T>.Zero);
+                    (new Vector<T>(dx.Slice(i, w)) + Vector.ConditionalSelect(pass, new Vector<T>(dy.Slice(i, w)), Vector<T>.Zero)).CopyTo(dx.Slice(i, w));
+                }
+            }
+            for (; i < dx.Length; i++)
+                if (x[i] > T.Zero) dx[i] += dy[i];
+        }
+    }
+
+    /// <summary>x where x &gt; 0, else p·x (p.A the slope).</summary>
+    private readonly struct LeakyReluOperator : IUnaryOperator
+    {
+        public static Saved Reads => Saved.Inputs;
+        public static TensorOp Describe(UnaryParameters p) => new("leaky_relu", p.A, static slope => "1 or " + slope.ToString("G4", CultureInfo.InvariantCulture));
+
+        public static void Forward<T>(ReadOnlySpan<T> x, UnaryParameters p, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (p.A == 0) { ReluOperator.Forward(x, p, y); return; }
+            T s = Cast<T>(p.A);
             for (int i = 0; i < y.Length; i++) y[i] = x[i] > T.Zero ? x[i] : s * x[i];
         }
 
-        public void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
+        public static void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, UnaryParameters p, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
         {
-            T s = Cast<T>(slope);
+            T s = Cast<T>(p.A);
             for (int i = 0; i < dx.Length; i++)
                 if (x[i] > T.Zero) dx[i] += dy[i];
-                else if (slope != 0) dx[i] += s * dy[i];
+                else if (p.A != 0) dx[i] += s * dy[i];
         }
     }
 }

@@ -8,25 +8,25 @@ namespace Backprop;
 public sealed partial class Tensor
 {
     /// <summary>y = f(x), in halves when large.</summary>
-    private static unsafe void MapForward<T, TFn>(TFn fn, ReadOnlySpan<T> x, Span<T> y)
-        where T : unmanaged, IFloatingPointIeee754<T> where TFn : struct, IUnaryFunction
+    private static unsafe void MapForward<T, TOp>(ReadOnlySpan<T> x, UnaryParameters p, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : IUnaryOperator
     {
-        fixed (T* px = x, py = y) Halves.Run(new UnaryForwardJob<T, TFn>(fn, px, py), x.Length, x.Length);
+        fixed (T* px = x, py = y) Halves.Run(new UnaryForwardJob<T, TOp>(px, p, py), x.Length, x.Length);
     }
 
     /// <summary>dx += dy · f′(x), in halves when large (t is scratch of the same length).</summary>
-    private static unsafe void MapBackward<T, TFn>(TFn fn, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, Span<T> t)
-        where T : unmanaged, IFloatingPointIeee754<T> where TFn : struct, IUnaryFunction
+    private static unsafe void MapBackward<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, UnaryParameters p, Span<T> dx, Span<T> t)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : IUnaryOperator
     {
         fixed (T* px = x, py = y, pdy = dy, pdx = dx, pt = t)
-            Halves.Run(new UnaryBackwardJob<T, TFn>(fn, px, py, pdy, pdx, pt), dy.Length, dy.Length);
+            Halves.Run(new UnaryBackwardJob<T, TOp>(px, py, pdy, p, pdx, pt), dy.Length, dy.Length);
     }
 
     /// <summary>y = a ∘ b on operands of the result's shape, in halves when large.</summary>
-    private static unsafe void SameShapeForward<T, TKernel>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y)
-        where T : unmanaged, IFloatingPointIeee754<T> where TKernel : IBinaryKernel
+    private static unsafe void SameShapeForward<T, TOp>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : IBinaryOperator
     {
-        fixed (T* pa = a, pb = b, py = y) Halves.Run(new BinaryJob<T, TKernel>(pa, pb, py), y.Length, y.Length);
+        fixed (T* pa = a, pb = b, py = y) Halves.Run(new BinaryJob<T, TOp>(pa, pb, py), y.Length, y.Length);
     }
 
     /// <summary>y = x ∘ c, in halves when large.</summary>
@@ -41,28 +41,28 @@ public sealed partial class Tensor
         fixed (T* px = x, py = y) Halves.Run(new SoftmaxJob<T>(px, py, n, inner, log), outer, (long)outer * n * inner, grain: 1);
     }
 
-    private readonly unsafe struct UnaryForwardJob<T, TFn>(TFn fn, T* x, T* y) : IRangeJob
-        where T : unmanaged, IFloatingPointIeee754<T> where TFn : struct, IUnaryFunction
+    private readonly unsafe struct UnaryForwardJob<T, TOp>(T* x, UnaryParameters p, T* y) : IRangeJob
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : IUnaryOperator
     {
-        public void Run(int from, int to) => fn.Forward(new ReadOnlySpan<T>(x + from, to - from), new Span<T>(y + from, to - from));
+        public void Run(int from, int to) => TOp.Forward(new ReadOnlySpan<T>(x + from, to - from), p, new Span<T>(y + from, to - from));
     }
 
-    private readonly unsafe struct UnaryBackwardJob<T, TFn>(TFn fn, T* x, T* y, T* dy, T* dx, T* t) : IRangeJob
-        where T : unmanaged, IFloatingPointIeee754<T> where TFn : struct, IUnaryFunction
+    private readonly unsafe struct UnaryBackwardJob<T, TOp>(T* x, T* y, T* dy, UnaryParameters p, T* dx, T* t) : IRangeJob
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : IUnaryOperator
     {
         public void Run(int from, int to)
         {
             int n = to - from;
-            fn.Backward(new ReadOnlySpan<T>(x + from, n), new ReadOnlySpan<T>(y + from, n), new ReadOnlySpan<T>(dy + from, n),
+            TOp.Backward(new ReadOnlySpan<T>(x + from, n), new ReadOnlySpan<T>(y + from, n), new ReadOnlySpan<T>(dy + from, n), p,
                 new Span<T>(dx + from, n), new Span<T>(t + from, n));
         }
     }
 
-    private readonly unsafe struct BinaryJob<T, TKernel>(T* a, T* b, T* y) : IRangeJob
-        where T : unmanaged, IFloatingPointIeee754<T> where TKernel : IBinaryKernel
+    private readonly unsafe struct BinaryJob<T, TOp>(T* a, T* b, T* y) : IRangeJob
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : IBinaryOperator
     {
         public void Run(int from, int to) =>
-            TKernel.Apply(new ReadOnlySpan<T>(a + from, to - from), new ReadOnlySpan<T>(b + from, to - from), new Span<T>(y + from, to - from));
+            TOp.Apply(new ReadOnlySpan<T>(a + from, to - from), new ReadOnlySpan<T>(b + from, to - from), new Span<T>(y + from, to - from));
     }
 
     private readonly unsafe struct ScalarJob<T>(T* x, T c, ScalarOp kind, T* y) : IRangeJob where T : unmanaged, IFloatingPointIeee754<T>

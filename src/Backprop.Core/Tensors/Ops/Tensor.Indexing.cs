@@ -7,6 +7,8 @@ namespace Backprop;
 // (added, so an element picked twice collects both contributions).
 public sealed partial class Tensor
 {
+    private static readonly TensorOp GatherOp = new("gather", "scatter-add"), WhereOp = new("where", "𝟙[condition]", "𝟙[¬condition]");
+
     /// <summary>
     /// Picks elements along <paramref name="axis"/> by an index table, like PyTorch's <c>gather</c>: for a 2-D
     /// tensor and axis 1, <c>y[i, j] = x[i, index[i, j]]</c> (for axis 0, <c>y[i, j] = x[index[i, j], j]</c>).
@@ -21,19 +23,19 @@ public sealed partial class Tensor
     public Tensor Gather(int axis, int[] index, int[]? indexShape = null)
     {
         ArgumentNullException.ThrowIfNull(index);
-        int a = Shapes.NormalizeAxis("Gather", axis, _shape);
+        int a = Shapes.NormalizeAxis("gather", axis, _shape);
         int[] shape = indexShape is null ? InferGatherShape(a, index.Length) : (int[])indexShape.Clone();
         bool fits = shape.Length == Rank && Shapes.CheckShape(shape, out int count) is null && count == index.Length;
         for (int d = 0; fits && d < Rank; d++) fits = d == a || shape[d] <= _shape[d];
         if (!fits)
-            throw new ShapeMismatchException("Gather", _shape, shape,
-                $"Gather: cannot gather from {Shapes.Format(_shape)} along axis {axis} with an index of shape {Shapes.Format(shape)} " +
+            throw new ShapeMismatchException("gather", _shape, shape,
+                $"gather: cannot gather from {Shapes.Format(_shape)} along axis {axis} with an index of shape {Shapes.Format(shape)} " +
                 $"({index.Length} indices): expected rank {Rank}, as many indices as the shape holds and sizes no larger than " +
                 $"{Shapes.Format(_shape)} outside axis {a}.");
         int[] source = GatherOffsets(a, index, shape);
         Tensor y = NewUninitialized(shape);
         for (int p = 0; p < source.Length; p++) y.SetFlat(p, GetFlat(source[p]));
-        return Record("gather", y, [this], ctx =>
+        return Record(GatherOp, y, [this], ctx =>
         {
             if (ctx.DType == DType.Float32) ScatterAdd<float>(ctx.Upstream<float>(), ctx.Grad<float>(0), source);
             else ScatterAdd<double>(ctx.Upstream<double>(), ctx.Grad<double>(0), source);
@@ -61,7 +63,7 @@ public sealed partial class Tensor
             int k = index[p];
             if ((uint)k >= (uint)n)
                 throw new ArgumentOutOfRangeException(nameof(index), k,
-                    $"Gather: index {k} (at position {p}) is out of range for axis {axis} of a tensor of shape {Shapes.Format(_shape)}; expected indices in [0, {n - 1}].");
+                    $"gather: index {k} (at position {p}) is out of range for axis {axis} of a tensor of shape {Shapes.Format(_shape)}; expected indices in [0, {n - 1}].");
             source[p] = offset + k * strides[axis];
             for (int d = Rank - 1; d >= 0; d--) // odometer over the index shape
             {
@@ -91,7 +93,7 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(condition);
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        Shapes.CheckSameDType("Where", a, b);
+        Shapes.CheckSameDType("where", a, b);
         int[] ab = BroadcastIndex.Shape(a._shape, b._shape, out _, out _, out _) ?? WhereMismatch(a._shape, b._shape, "a", "b");
         int[] shape = BroadcastIndex.Shape(condition._shape, ab, out _, out _, out _) ?? WhereMismatch(condition._shape, ab, "the condition", "the values");
         int[] fromA = BroadcastIndex.Offsets(a._shape, shape), fromB = BroadcastIndex.Offsets(b._shape, shape);
@@ -103,7 +105,7 @@ public sealed partial class Tensor
             take[p] = condition.GetFlat(fromCondition[p]) != 0;
             y.SetFlat(p, take[p] ? a.GetFlat(fromA[p]) : b.GetFlat(fromB[p]));
         }
-        return Record("where", y, [a, b], ctx =>
+        return Record(WhereOp, y, [a, b], ctx =>
         {
             if (ctx.DType == DType.Float32) WhereBackward<float>(ctx, take, fromA, fromB);
             else WhereBackward<double>(ctx, take, fromA, fromB);
@@ -111,8 +113,8 @@ public sealed partial class Tensor
     }
 
     private static int[] WhereMismatch(int[] x, int[] y, string left, string right) =>
-        throw new ShapeMismatchException("Where", x, y,
-            $"Where: cannot broadcast {left} {Shapes.Format(x)} with {right} {Shapes.Format(y)}: expected each pair of trailing dimensions to be equal or 1.");
+        throw new ShapeMismatchException("where", x, y,
+            $"where: cannot broadcast {left} {Shapes.Format(x)} with {right} {Shapes.Format(y)}: expected each pair of trailing dimensions to be equal or 1.");
 
     private static void WhereBackward<T>(BackwardContext ctx, bool[] take, int[] fromA, int[] fromB) where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -10,6 +10,8 @@ namespace Backprop;
 // same matrix as its neighbours, so that matrix's gradient collects (sums) every item's contribution.
 public sealed partial class Tensor
 {
+    private static readonly TensorOp MatMulOp = new("matmul", "g·Bᵀ", "Aᵀ·g");
+
     /// <summary>
     /// Matrix product with PyTorch's <c>matmul</c> semantics: [m, k] × [k, n] → [m, n]; a 1-D operand is a
     /// row vector on the left ([k] × [k, n] → [n]) or a column vector on the right ([m, k] × [k] → [m]), and
@@ -24,12 +26,12 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        Shapes.CheckSameDType("MatMul", a, b);
+        Shapes.CheckSameDType("matmul", a, b);
         MatMulPlan plan = MatMulPlan.Of(a._shape, b._shape);
         Tensor y = a.NewZeros(plan.Shape);
         if (a.DType == DType.Float32) MatMulForward<float>(a.Data<float>(), b.Data<float>(), y.Data<float>(), plan);
         else MatMulForward<double>(a.Data<double>(), b.Data<double>(), y.Data<double>(), plan);
-        return Record("matmul", y, [a, b], ctx =>
+        return Record(MatMulOp, y, [a, b], ctx =>
         {
             if (ctx.DType == DType.Float32) MatMulBackward<float>(ctx, plan);
             else MatMulBackward<double>(ctx, plan);

@@ -8,18 +8,20 @@ namespace Backprop;
 // [outer, n, inner] (n = the reduced dimension) so every inner loop runs over contiguous memory.
 public sealed partial class Tensor
 {
+    private static readonly TensorOp SumOp = new("sum", "1"), MeanOp = new("mean", "1/n"), MaxOp = new("max", "𝟙[argmax]");
+
     /// <summary>The sum of all elements, as a rank-0 tensor. ∂/∂xᵢ = 1.</summary>
-    public Tensor Sum() => ReduceAll("sum", 1.0);
+    public Tensor Sum() => ReduceAll(SumOp, 1.0);
 
     /// <summary>The mean of all elements, as a rank-0 tensor. ∂/∂xᵢ = 1/N.</summary>
-    public Tensor Mean() => ReduceAll("mean", ElementCount == 0 ? double.NaN : 1.0 / ElementCount);
+    public Tensor Mean() => ReduceAll(MeanOp, ElementCount == 0 ? double.NaN : 1.0 / ElementCount);
 
     /// <summary>Sums along <paramref name="axis"/> (negative counts from the end), keeping it as size 1 when
     /// <paramref name="keepDim"/>. ∂/∂x = 1 along the axis.</summary>
-    public Tensor Sum(int axis, bool keepDim = false) => ReduceAxis("sum", axis, keepDim, mean: false);
+    public Tensor Sum(int axis, bool keepDim = false) => ReduceAxis(SumOp, axis, keepDim, mean: false);
 
     /// <summary>The mean along <paramref name="axis"/>. ∂/∂x = 1/n along the axis.</summary>
-    public Tensor Mean(int axis, bool keepDim = false) => ReduceAxis("mean", axis, keepDim, mean: true);
+    public Tensor Mean(int axis, bool keepDim = false) => ReduceAxis(MeanOp, axis, keepDim, mean: true);
 
     /// <summary>Sum of all elements of <paramref name="x"/>.</summary>
     public static Tensor Sum(Tensor x) => x.Sum();
@@ -27,7 +29,7 @@ public sealed partial class Tensor
     /// <summary>Mean of all elements of <paramref name="x"/>.</summary>
     public static Tensor Mean(Tensor x) => x.Mean();
 
-    private Tensor ReduceAll(string op, double scale)
+    private Tensor ReduceAll(TensorOp op, double scale)
     {
         Tensor y = NewZeros([]);
         if (DType == DType.Float32) y.Data<float>()[0] = FixedOrder.Sum<float>(Data<float>()) * (float)scale;
@@ -40,9 +42,9 @@ public sealed partial class Tensor
         }, Saved.None);
     }
 
-    private Tensor ReduceAxis(string op, int axis, bool keepDim, bool mean)
+    private Tensor ReduceAxis(TensorOp op, int axis, bool keepDim, bool mean)
     {
-        int a = Shapes.NormalizeAxis(op == "sum" ? "Sum" : "Mean", axis, _shape);
+        int a = Shapes.NormalizeAxis(op.Name, axis, _shape);
         (int outer, int n, int inner) = Shapes.Split(_shape, a);
         double scale = mean ? 1.0 / n : 1.0;
         Tensor y = NewZeros(Shapes.Reduce(_shape, a, keepDim));
@@ -95,11 +97,11 @@ public sealed partial class Tensor
     /// to the maximum (PyTorch's rule for a full reduction; <see cref="Max(int, bool)"/> picks the first arg-max).</summary>
     public Tensor Max()
     {
-        if (ElementCount == 0) throw new InvalidOperationException($"Max: the tensor of shape {Shapes.Format(_shape)} is empty; expected at least one element.");
+        if (ElementCount == 0) throw new InvalidOperationException($"max: the tensor of shape {Shapes.Format(_shape)} is empty; expected at least one element.");
         int arg = DType == DType.Float32 ? FirstIndexOfMax<float>(Data<float>()) : FirstIndexOfMax<double>(Data<double>());
         Tensor y = NewZeros([]);
         y.SetFlat(0, GetFlat(arg));
-        return Record("max", y, [this], ctx =>
+        return Record(MaxOp, y, [this], ctx =>
         {
             if (ctx.DType == DType.Float32) ShareAmongMaxima<float>(ctx.Input(0).Data<float>(), ctx.Result<float>()[0], ctx.Upstream<float>()[0], ctx.Grad<float>(0));
             else ShareAmongMaxima<double>(ctx.Input(0).Data<double>(), ctx.Result<double>()[0], ctx.Upstream<double>()[0], ctx.Grad<double>(0));
@@ -119,14 +121,14 @@ public sealed partial class Tensor
     /// slice (the first one on ties).</summary>
     public Tensor Max(int axis, bool keepDim = false)
     {
-        int a = Shapes.NormalizeAxis("Max", axis, _shape);
+        int a = Shapes.NormalizeAxis("max", axis, _shape);
         (int outer, int n, int inner) = Shapes.Split(_shape, a);
-        if (n == 0) throw new InvalidOperationException($"Max: axis {axis} of shape {Shapes.Format(_shape)} is empty; expected at least one element.");
+        if (n == 0) throw new InvalidOperationException($"max: axis {axis} of shape {Shapes.Format(_shape)} is empty; expected at least one element.");
         Tensor y = NewZeros(Shapes.Reduce(_shape, a, keepDim));
         var arg = new int[outer * inner];
         if (DType == DType.Float32) MaxAxisForward<float>(Data<float>(), y.Data<float>(), arg, outer, n, inner);
         else MaxAxisForward<double>(Data<double>(), y.Data<double>(), arg, outer, n, inner);
-        return Record("max", y, [this], ctx =>
+        return Record(MaxOp, y, [this], ctx =>
         {
             if (ctx.DType == DType.Float32) ScatterToArgMax<float>(ctx.Upstream<float>(), ctx.Grad<float>(0), arg, n, inner);
             else ScatterToArgMax<double>(ctx.Upstream<double>(), ctx.Grad<double>(0), arg, n, inner);

@@ -22,33 +22,36 @@ public sealed partial class Tensor
         {
             if (s[d] == -1 && infer < 0) infer = d;
             else if (s[d] < 0)
-                throw new ShapeMismatchException("Reshape", _shape, s,
-                    $"Reshape: cannot reshape {Shapes.Format(_shape)} into {Shapes.Format(s)}: expected sizes ≥ 0 and at most one −1.");
+                throw new ShapeMismatchException("reshape", _shape, s,
+                    $"reshape: cannot reshape {Shapes.Format(_shape)} into {Shapes.Format(s)}: expected sizes ≥ 0 and at most one −1.");
             else known = Math.Min(known * s[d], (long)int.MaxValue + 1);
         }
         string product = known > int.MaxValue ? $"more than {int.MaxValue}" : known.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (infer >= 0)
         {
             if (known == 0 || ElementCount % known != 0)
-                throw new ShapeMismatchException("Reshape", _shape, s,
-                    $"Reshape: cannot reshape {Shapes.Format(_shape)} ({ElementCount} elements) into {Shapes.Format(s)}: " +
+                throw new ShapeMismatchException("reshape", _shape, s,
+                    $"reshape: cannot reshape {Shapes.Format(_shape)} ({ElementCount} elements) into {Shapes.Format(s)}: " +
                     $"expected the product of the other sizes ({product}) to divide {ElementCount}.");
             s[infer] = (int)(ElementCount / known);
         }
         else if (known != ElementCount)
-            throw new ShapeMismatchException("Reshape", _shape, s,
-                $"Reshape: cannot reshape {Shapes.Format(_shape)} ({ElementCount} elements) into {Shapes.Format(s)} " +
+            throw new ShapeMismatchException("reshape", _shape, s,
+                $"reshape: cannot reshape {Shapes.Format(_shape)} ({ElementCount} elements) into {Shapes.Format(s)} " +
                 $"({product} elements): expected equal element counts.");
         string? problem = Shapes.CheckShape(s, out _);
         if (problem is not null)
-            throw new ShapeMismatchException("Reshape", _shape, s,
-                $"Reshape: cannot reshape {Shapes.Format(_shape)} into {Shapes.Format(s)}: the shape {problem}.");
-        return View("reshape", s);
+            throw new ShapeMismatchException("reshape", _shape, s,
+                $"reshape: cannot reshape {Shapes.Format(_shape)} into {Shapes.Format(s)}: the shape {problem}.");
+        return View(ReshapeOp, s);
     }
+
+    private static readonly TensorOp ReshapeOp = new("reshape", "reshape"), SqueezeOp = new("squeeze", "reshape"), UnsqueezeOp = new("unsqueeze", "reshape"),
+        TransposeOp = new("transpose", "ᵀ"), SliceOp = new("slice", "rows"), IndexSelectOp = new("index_select", "scatter-add"), ConcatOp = new("concat", "split");
 
     /// <summary>A tensor of <paramref name="shape"/> (same element count) sharing this tensor's storage, recorded
     /// as <paramref name="op"/>; ∂/∂x = 1 (the upstream gradient is added back element for element).</summary>
-    private Tensor View(string op, int[] shape) =>
+    private Tensor View(TensorOp op, int[] shape) =>
         Record(op, SharingStorage(shape), [this], static ctx =>
         {
             if (ctx.DType == DType.Float32) AddSame<float>(ctx.Upstream<float>(), ctx.Grad<float>(0));
@@ -63,12 +66,12 @@ public sealed partial class Tensor
     public Tensor Transpose()
     {
         if (Rank != 2)
-            throw new InvalidOperationException($"Transpose: the tensor has shape {Shapes.Format(_shape)}; expected a 2-D tensor.");
+            throw new InvalidOperationException($"transpose: the tensor has shape {Shapes.Format(_shape)}; expected a 2-D tensor.");
         int m = _shape[0], n = _shape[1];
         Tensor y = NewZeros([n, m]);
         if (DType == DType.Float32) TransposeInto<float>(Data<float>(), y.Data<float>(), m, n);
         else TransposeInto<double>(Data<double>(), y.Data<double>(), m, n);
-        return Record("transpose", y, [this], ctx =>
+        return Record(TransposeOp, y, [this], ctx =>
         {
             if (ctx.DType == DType.Float32) TransposeAdd<float>(ctx.Upstream<float>(), ctx.Grad<float>(0), n, m);
             else TransposeAdd<double>(ctx.Upstream<double>(), ctx.Grad<double>(0), n, m);
@@ -96,17 +99,17 @@ public sealed partial class Tensor
     /// <exception cref="ArgumentOutOfRangeException">The rows are out of range.</exception>
     public Tensor Slice(int start, int length)
     {
-        if (Rank == 0) throw new InvalidOperationException("Slice: the tensor is a scalar (shape []); expected at least one dimension.");
+        if (Rank == 0) throw new InvalidOperationException("slice: the tensor is a scalar (shape []); expected at least one dimension.");
         int rows = _shape[0];
         if (start < 0 || length < 0 || start > rows - length)
             throw new ArgumentOutOfRangeException(nameof(start), start,
-                $"Slice: rows [{start}, {start + length}) are out of range for a tensor of shape {Shapes.Format(_shape)}; expected 0 ≤ start ≤ start + length ≤ {rows}.");
+                $"slice: rows [{start}, {start + length}) are out of range for a tensor of shape {Shapes.Format(_shape)}; expected 0 ≤ start ≤ start + length ≤ {rows}.");
         int row = rows == 0 ? 0 : ElementCount / rows;
         int[] shape = (int[])_shape.Clone();
         shape[0] = length;
         Tensor y = NewZeros(shape);
         Array.Copy(_storage, start * row, y._storage, 0, length * row);
-        return Record("slice", y, [this], ctx =>
+        return Record(SliceOp, y, [this], ctx =>
         {
             if (ctx.DType == DType.Float32) AddSame<float>(ctx.Upstream<float>(), ctx.Grad<float>(0).Slice(start * row, length * row));
             else AddSame<double>(ctx.Upstream<double>(), ctx.Grad<double>(0).Slice(start * row, length * row));
@@ -119,19 +122,19 @@ public sealed partial class Tensor
     public Tensor IndexSelect(int[] rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        if (Rank == 0) throw new InvalidOperationException("IndexSelect: the tensor is a scalar (shape []); expected at least one dimension.");
+        if (Rank == 0) throw new InvalidOperationException("index_select: the tensor is a scalar (shape []); expected at least one dimension.");
         int count = _shape[0];
         int[] index = (int[])rows.Clone();
         foreach (int r in index)
             if ((uint)r >= (uint)count)
                 throw new ArgumentOutOfRangeException(nameof(rows), r,
-                    $"IndexSelect: row {r} is out of range for a tensor of shape {Shapes.Format(_shape)}; expected indices in [0, {count - 1}].");
+                    $"index_select: row {r} is out of range for a tensor of shape {Shapes.Format(_shape)}; expected indices in [0, {count - 1}].");
         int row = count == 0 ? 0 : ElementCount / count;
         int[] shape = (int[])_shape.Clone();
         shape[0] = index.Length;
         Tensor y = NewZeros(shape);
         for (int i = 0; i < index.Length; i++) Array.Copy(_storage, index[i] * row, y._storage, i * row, row);
-        return Record("index_select", y, [this], ctx =>
+        return Record(IndexSelectOp, y, [this], ctx =>
         {
             if (ctx.DType == DType.Float32) ScatterAddRows<float>(ctx.Upstream<float>(), ctx.Grad<float>(0), index, row);
             else ScatterAddRows<double>(ctx.Upstream<double>(), ctx.Grad<double>(0), index, row);
@@ -153,22 +156,22 @@ public sealed partial class Tensor
     public static Tensor Concat(IReadOnlyList<Tensor> tensors, int axis = 0)
     {
         ArgumentNullException.ThrowIfNull(tensors);
-        if (tensors.Count == 0) throw new ArgumentException("Concat: expected at least one tensor.", nameof(tensors));
-        Tensor first = tensors[0] ?? throw new ArgumentException("Concat: tensors[0] is null.", nameof(tensors));
-        if (first.Rank == 0) throw new ArgumentException("Concat: cannot concatenate scalars (shape []); expected tensors with at least one dimension.", nameof(tensors));
-        int a = Shapes.NormalizeAxis("Concat", axis, first._shape);
+        if (tensors.Count == 0) throw new ArgumentException("concat: expected at least one tensor.", nameof(tensors));
+        Tensor first = tensors[0] ?? throw new ArgumentException("concat: tensors[0] is null.", nameof(tensors));
+        if (first.Rank == 0) throw new ArgumentException("concat: cannot concatenate scalars (shape []); expected tensors with at least one dimension.", nameof(tensors));
+        int a = Shapes.NormalizeAxis("concat", axis, first._shape);
         var parents = new Tensor[tensors.Count];
         var sizes = new int[tensors.Count];
         int total = 0;
         for (int t = 0; t < parents.Length; t++)
         {
-            Tensor x = tensors[t] ?? throw new ArgumentException($"Concat: tensors[{t}] is null.", nameof(tensors));
-            Shapes.CheckSameDType("Concat", first, x);
+            Tensor x = tensors[t] ?? throw new ArgumentException($"concat: tensors[{t}] is null.", nameof(tensors));
+            Shapes.CheckSameDType("concat", first, x);
             bool ok = x.Rank == first.Rank;
             for (int d = 0; ok && d < x.Rank; d++) ok = d == a || x._shape[d] == first._shape[d];
             if (!ok)
-                throw new ShapeMismatchException("Concat", first._shape, x._shape,
-                    $"Concat: cannot concatenate {Shapes.Format(first._shape)} with {Shapes.Format(x._shape)} along axis {a}: " +
+                throw new ShapeMismatchException("concat", first._shape, x._shape,
+                    $"concat: cannot concatenate {Shapes.Format(first._shape)} with {Shapes.Format(x._shape)} along axis {a}: " +
                     $"expected the same rank and equal sizes in every dimension except axis {a}.");
             parents[t] = x;
             sizes[t] = x._shape[a];
@@ -188,7 +191,7 @@ public sealed partial class Tensor
                 offset += block;
             }
         }
-        return Record("concat", y, parents, ctx =>
+        return Record(ConcatOp, y, parents, ctx =>
         {
             if (ctx.DType == DType.Float32) ConcatBackward<float>(ctx, sizes, total, outer, inner);
             else ConcatBackward<double>(ctx, sizes, total, outer, inner);

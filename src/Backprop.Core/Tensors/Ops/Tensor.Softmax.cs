@@ -22,10 +22,12 @@ public sealed partial class Tensor
     /// <summary>Log-softmax of <paramref name="x"/> along <paramref name="axis"/>.</summary>
     public static Tensor LogSoftmax(Tensor x, int axis = -1) => x.LogSoftmax(axis);
 
+    private static readonly TensorOp SoftmaxOp = new("softmax", "diag y − yyᵀ"), LogSoftmaxOp = new("log_softmax", "I − softmax");
+
     private Tensor SoftmaxCore(int axis, bool log)
     {
-        string op = log ? "log_softmax" : "softmax";
-        int a = Shapes.NormalizeAxis(log ? "LogSoftmax" : "Softmax", axis, _shape);
+        TensorOp op = log ? LogSoftmaxOp : SoftmaxOp;
+        int a = Shapes.NormalizeAxis(log ? "log_softmax" : "softmax", axis, _shape);
         (int outer, int n, int inner) = Shapes.Split(_shape, a);
         Tensor y = NewUninitialized(); // every row is written in full
         if (DType == DType.Float32) SoftmaxForwardInHalves<float>(Data<float>(), y.Data<float>(), outer, n, inner, log);

@@ -12,12 +12,12 @@ public sealed partial class Tensor
     /// <exception cref="InvalidOperationException">The tensor is empty.</exception>
     public Tensor Min()
     {
-        if (ElementCount == 0) throw new InvalidOperationException($"Min: the tensor of shape {Shapes.Format(_shape)} is empty; expected at least one element.");
+        if (ElementCount == 0) throw new InvalidOperationException($"min: the tensor of shape {Shapes.Format(_shape)} is empty; expected at least one element.");
         Tensor negated = Negated();
         int arg = DType == DType.Float32 ? FirstIndexOfMax<float>(negated.Data<float>()) : FirstIndexOfMax<double>(negated.Data<double>());
         Tensor y = NewZeros([]);
         y.SetFlat(0, GetFlat(arg));
-        return Record("min", y, [this], ctx =>
+        return Record(MinOp, y, [this], ctx =>
         {
             // The same rule as Max: equality with the result picks the elements that share the gradient.
             if (ctx.DType == DType.Float32) ShareAmongMaxima<float>(ctx.Input(0).Data<float>(), ctx.Result<float>()[0], ctx.Upstream<float>()[0], ctx.Grad<float>(0));
@@ -30,14 +30,14 @@ public sealed partial class Tensor
     /// <exception cref="InvalidOperationException">The axis is empty.</exception>
     public Tensor Min(int axis, bool keepDim = false)
     {
-        (int[] arg, int[] shape, int n, int inner) = ArgMinAxis("Min", axis, keepDim);
+        (int[] arg, int[] shape, int n, int inner) = ArgMinAxis("min", axis, keepDim);
         Tensor y = NewUninitialized(shape);
         for (int p = 0; p < arg.Length; p++)
         {
             int o = p / inner;
             y.SetFlat(p, GetFlat((o * n + arg[p]) * inner + p - o * inner));
         }
-        return Record("min", y, [this], ctx =>
+        return Record(MinOp, y, [this], ctx =>
         {
             if (ctx.DType == DType.Float32) ScatterToArgMax<float>(ctx.Upstream<float>(), ctx.Grad<float>(0), arg, n, inner);
             else ScatterToArgMax<double>(ctx.Upstream<double>(), ctx.Grad<double>(0), arg, n, inner);
@@ -77,17 +77,20 @@ public sealed partial class Tensor
     /// correction 1 is the unbiased (Bessel) estimate, 0 the population variance. n ≤ correction gives NaN or ∞, as
     /// in PyTorch. ∂var/∂xⱼ = 2(xⱼ − x̄)/(n − correction) (the x̄ term cancels because Σ(x − x̄) = 0).
     /// </summary>
-    public Tensor Var(int? axis = null, bool keepDim = false, int correction = 1) => Moment("var", axis, keepDim, correction, std: false);
+    public Tensor Var(int? axis = null, bool keepDim = false, int correction = 1) => Moment(VarOp, axis, keepDim, correction, std: false);
 
     /// <summary>
     /// The standard deviation √var (see <see cref="Var"/>, with the same <paramref name="correction"/>, default 1).
     /// ∂std/∂xⱼ = (xⱼ − x̄)/((n − correction)·std).
     /// </summary>
-    public Tensor Std(int? axis = null, bool keepDim = false, int correction = 1) => Moment("std", axis, keepDim, correction, std: true);
+    public Tensor Std(int? axis = null, bool keepDim = false, int correction = 1) => Moment(StdOp, axis, keepDim, correction, std: true);
 
-    private Tensor Moment(string op, int? axis, bool keepDim, int correction, bool std)
+    private static readonly TensorOp MinOp = new("min", "𝟙[argmin]"), VarOp = new("var", "2(x − μ)/(n − c)"), StdOp = new("std", "(x − μ)/((n − c)·y)"),
+        LogSumExpOp = new("logsumexp", "softmax x");
+
+    private Tensor Moment(TensorOp op, int? axis, bool keepDim, int correction, bool std)
     {
-        (int outer, int n, int inner, int[] shape) = ReductionLayout(op == "var" ? "Var" : "Std", axis, keepDim);
+        (int outer, int n, int inner, int[] shape) = ReductionLayout(op.Name, axis, keepDim);
         double divisor = Math.Max(0, n - correction);
         Tensor y = NewUninitialized(shape);
         if (DType == DType.Float32) MomentForward<float>(Data<float>(), y.Data<float>(), outer, n, inner, (float)divisor, std);
@@ -150,11 +153,11 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor LogSumExp(int? axis = null, bool keepDim = false)
     {
-        (int outer, int n, int inner, int[] shape) = ReductionLayout("LogSumExp", axis, keepDim);
+        (int outer, int n, int inner, int[] shape) = ReductionLayout("logsumexp", axis, keepDim);
         Tensor y = NewUninitialized(shape);
         if (DType == DType.Float32) LogSumExpForward<float>(Data<float>(), y.Data<float>(), outer, n, inner);
         else LogSumExpForward<double>(Data<double>(), y.Data<double>(), outer, n, inner);
-        return Record("logsumexp", y, [this], ctx =>
+        return Record(LogSumExpOp, y, [this], ctx =>
         {
             if (ctx.DType == DType.Float32) LogSumExpBackward<float>(ctx, outer, n, inner);
             else LogSumExpBackward<double>(ctx, outer, n, inner);
@@ -194,18 +197,20 @@ public sealed partial class Tensor
     public Tensor Clamp(double? min = null, double? max = null)
     {
         if (min is null && max is null)
-            throw new ArgumentException($"Clamp: no bounds given for the tensor of shape {Shapes.Format(_shape)}; expected a min, a max or both.", nameof(min));
-        return Map(this, new ClampFn(min ?? double.NegativeInfinity, max ?? double.PositiveInfinity));
+            throw new ArgumentException($"clamp: no bounds given for the tensor of shape {Shapes.Format(_shape)}; expected a min, a max or both.", nameof(min));
+        return Map<ClampOperator>(this, new UnaryParameters(min ?? double.NegativeInfinity, max ?? double.PositiveInfinity));
     }
 
-    private readonly struct ClampFn(double min, double max) : IUnaryFunction
+    /// <summary>clamp to [p.A, p.B].</summary>
+    private readonly struct ClampOperator : IUnaryOperator
     {
-        public string Name => "clamp";
-        public Saved Reads => Saved.Inputs;
+        private static readonly TensorOp s_op = new("clamp", "𝟙[min ≤ x ≤ max]");
+        public static Saved Reads => Saved.Inputs;
+        public static TensorOp Describe(UnaryParameters p) => s_op;
 
-        public void Forward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+        public static void Forward<T>(ReadOnlySpan<T> x, UnaryParameters p, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
         {
-            T lo = Cast<T>(min), hi = Cast<T>(max);
+            T lo = Cast<T>(p.A), hi = Cast<T>(p.B);
             for (int i = 0; i < y.Length; i++)
             {
                 T v = x[i] < lo ? lo : x[i]; // NaN fails both tests and stays NaN
@@ -213,9 +218,9 @@ public sealed partial class Tensor
             }
         }
 
-        public void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
+        public static void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, UnaryParameters p, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
         {
-            T lo = Cast<T>(min), hi = Cast<T>(max);
+            T lo = Cast<T>(p.A), hi = Cast<T>(p.B);
             for (int i = 0; i < dx.Length; i++)
                 if (x[i] >= lo && x[i] <= hi) dx[i] += dy[i];
         }
