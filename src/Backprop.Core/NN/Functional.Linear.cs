@@ -31,22 +31,22 @@ public static partial class Functional
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
         if (weight.Rank != 2)
-            throw new ShapeMismatchException("Linear", input.Shape, weight.Shape,
-                $"Linear: the weight has shape {Shapes.Format(weight.Shape)}; expected rank 2 ([out, in]) (input {Shapes.Format(input.Shape)}).");
+            throw new ShapeMismatchException("linear", input.Shape, weight.Shape,
+                $"linear: the weight has shape {Shapes.Format(weight.Shape)}; expected rank 2 ([out, in]) (input {Shapes.Format(input.Shape)}).");
         int outF = weight.Shape[0], inF = weight.Shape[1];
         if (input.Rank == 0 || input.Shape[^1] != inF)
-            throw new ShapeMismatchException("Linear", input.Shape, weight.Shape,
-                $"Linear: cannot apply a weight of shape {Shapes.Format(weight.Shape)} to an input of shape {Shapes.Format(input.Shape)}: " +
+            throw new ShapeMismatchException("linear", input.Shape, weight.Shape,
+                $"linear: cannot apply a weight of shape {Shapes.Format(weight.Shape)} to an input of shape {Shapes.Format(input.Shape)}: " +
                 $"expected the input's last dimension to be in_features = {inF}.");
-        Shapes.CheckSameDType("Linear", input, weight);
+        Shapes.CheckSameDType("linear", input, weight);
         if (bias is not null)
         {
             if (bias.Rank != 1 || bias.Shape[0] != outF)
-                throw new ShapeMismatchException("Linear", weight.Shape, bias.Shape,
-                    $"Linear: the bias has shape {Shapes.Format(bias.Shape)} but the weight has shape {Shapes.Format(weight.Shape)}; expected a bias of shape [{outF}].");
-            Shapes.CheckSameDType("Linear", weight, bias);
+                throw new ShapeMismatchException("linear", weight.Shape, bias.Shape,
+                    $"linear: the bias has shape {Shapes.Format(bias.Shape)} but the weight has shape {Shapes.Format(weight.Shape)}; expected a bias of shape [{outF}].");
+            Shapes.CheckSameDType("linear", weight, bias);
         }
-        CheckFusable("Linear", activation);
+        CheckFusable("linear", activation);
 
         int rows = 1;
         var outShape = new int[input.Rank];

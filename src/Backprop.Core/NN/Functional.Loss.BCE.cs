@@ -18,7 +18,7 @@ public static partial class Functional
     /// <exception cref="ShapeMismatchException">The shapes differ.</exception>
     public static Tensor BinaryCrossEntropyWithLogits(Tensor logits, Tensor targets)
     {
-        CheckSameShape("BinaryCrossEntropyWithLogits", logits, targets, "logits");
+        CheckSameShape("bce_logits", logits, targets, "logits");
         int n = logits.ElementCount;
         double sum = logits.DType == DType.Float32 ? BceSum<float>(logits, targets) : BceSum<double>(logits, targets);
         Tensor loss = ScalarResult(logits.DType, sum / n);

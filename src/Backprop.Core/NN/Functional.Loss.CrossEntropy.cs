@@ -17,7 +17,7 @@ public static partial class Functional
     /// <exception cref="ArgumentOutOfRangeException">A label is outside [0, C).</exception>
     public static Tensor CrossEntropy(Tensor logits, int[] labels)
     {
-        CheckLabels("CrossEntropy", logits, labels, "logits");
+        CheckLabels("cross_entropy", logits, labels, "logits");
         int n = logits.Shape[0], c = logits.Shape[1];
         // Saved for the backward step, per row: the max m and s = Σ e^{z − m}, so softmax = e^{z − m}/s
         // (z − m is exact in float32 near the max, unlike z − lse), and a copy of the labels (exact as doubles).

@@ -19,7 +19,7 @@ public static partial class Functional
     /// <exception cref="ShapeMismatchException">The shapes differ.</exception>
     public static Tensor MSE(Tensor prediction, Tensor target, bool half = false)
     {
-        CheckSameShape("MSE", prediction, target, "predictions");
+        CheckSameShape("mse", prediction, target, "predictions");
         int n = prediction.ElementCount;
         double scale = half ? 0.5 : 1.0 / n;   // L = scale·Σd²
         double sumSquares = prediction.DType == DType.Float32

@@ -23,10 +23,10 @@ public static partial class Functional
     /// <exception cref="ArgumentOutOfRangeException">ε is outside [0, 1].</exception>
     public static Tensor CrossEntropy(Tensor logits, Tensor targets, double labelSmoothing = 0, Reduction reduction = Reduction.Mean)
     {
-        CheckSameShape("CrossEntropy", logits, targets, "logits");
+        CheckSameShape("cross_entropy", logits, targets, "logits");
         if (logits.Rank != 2)
-            throw new ShapeMismatchException("CrossEntropy", logits.Shape, targets.Shape,
-                $"CrossEntropy: the logits have shape {Shapes.Format(logits.Shape)} and the targets {Shapes.Format(targets.Shape)}; expected both of shape [N, C].");
+            throw new ShapeMismatchException("cross_entropy", logits.Shape, targets.Shape,
+                $"cross_entropy: the logits have shape {Shapes.Format(logits.Shape)} and the targets {Shapes.Format(targets.Shape)}; expected both of shape [N, C].");
         CheckSmoothing(labelSmoothing);
         int n = logits.Shape[0], c = logits.Shape[1];
         var lse = new double[n]; // saved per row for the backward step
@@ -55,7 +55,7 @@ public static partial class Functional
     /// <exception cref="ArgumentOutOfRangeException">A label is outside [0, C), or ε outside [0, 1].</exception>
     public static Tensor CrossEntropy(Tensor logits, int[] labels, double labelSmoothing, Reduction reduction = Reduction.Mean)
     {
-        Tensor oneHot = OneHot("CrossEntropy", logits, labels);
+        Tensor oneHot = OneHot("cross_entropy", logits, labels);
         return CrossEntropy(logits, oneHot, labelSmoothing, reduction);
     }
 
@@ -70,7 +70,7 @@ public static partial class Functional
     /// <exception cref="ArgumentOutOfRangeException">A label is outside [0, C).</exception>
     public static Tensor NLLLoss(Tensor logProbabilities, int[] labels, Reduction reduction = Reduction.Mean)
     {
-        CheckLabels("NLLLoss", logProbabilities, labels);
+        CheckLabels("nll_loss", logProbabilities, labels);
         int n = labels.Length, c = logProbabilities.Shape[1];
         int[] picked = new int[n];
         for (int i = 0; i < n; i++) picked[i] = i * c + labels[i];
@@ -94,7 +94,7 @@ public static partial class Functional
     /// <param name="reduction">Mean over all elements (default), Sum, or None (the shape of ŷ).</param>
     /// <exception cref="ShapeMismatchException">The shapes differ.</exception>
     public static Tensor L1Loss(Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean) =>
-        Pointwise("L1Loss", L1LossOp, prediction, target, reduction, new AbsoluteError());
+        Pointwise("l1_loss", L1LossOp, prediction, target, reduction, new AbsoluteError());
 
     /// <summary>
     /// Huber loss of d = ŷ − y elementwise (PyTorch's <c>huber_loss</c>): ½d² where |d| ≤ δ, δ(|d| − ½δ) beyond
@@ -110,8 +110,8 @@ public static partial class Functional
     public static Tensor HuberLoss(Tensor prediction, Tensor target, double delta = 1.0, Reduction reduction = Reduction.Mean)
     {
         if (!(delta > 0) || !double.IsFinite(delta))
-            throw new ArgumentOutOfRangeException(nameof(delta), delta, $"HuberLoss: delta is {delta}; expected a finite δ > 0.");
-        return Pointwise("HuberLoss", HuberLossOp, prediction, target, reduction, new Huber(delta));
+            throw new ArgumentOutOfRangeException(nameof(delta), delta, $"huber_loss: delta is {delta}; expected a finite δ > 0.");
+        return Pointwise("huber_loss", HuberLossOp, prediction, target, reduction, new Huber(delta));
     }
 
     // ---- the shared plumbing --------------------------------------------------------------------
@@ -141,7 +141,7 @@ public static partial class Functional
     {
         if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
             throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing,
-                $"CrossEntropy: labelSmoothing is {labelSmoothing}; expected a value in [0, 1].");
+                $"cross_entropy: labelSmoothing is {labelSmoothing}; expected a value in [0, 1].");
     }
 
     // One class label per row of [N, C] scores (`what`: "logits", "scores"), each in [0, C).

@@ -107,7 +107,7 @@ public class LinearTests
     {
         var layer = new Linear(4, 3);
         var e = Assert.Throws<ShapeMismatchException>(() => layer.Forward(Tensor.Zeros(2, 5)));
-        Assert.Contains("Linear", e.Message);
+        Assert.Contains("linear", e.Message);
         Assert.Contains("[2, 5]", e.Message);
         Assert.Contains("[3, 4]", e.Message);
         Assert.Throws<ShapeMismatchException>(() => new Linear(Tensor.Zeros(3, 4), Tensor.Zeros(4)));

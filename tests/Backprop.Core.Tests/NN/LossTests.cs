@@ -105,7 +105,7 @@ public class LossTests
     public void Loss_errors_are_clear()
     {
         var shape = Assert.Throws<ShapeMismatchException>(() => Functional.MSE(Tensor.Zeros(3, 2), Tensor.Zeros(2, 3)));
-        Assert.Contains("MSE", shape.Message);
+        Assert.Contains("mse", shape.Message);
         Assert.Contains("[3, 2]", shape.Message);
         Assert.Contains("[2, 3]", shape.Message);
         Assert.Throws<ShapeMismatchException>(() => Functional.BinaryCrossEntropyWithLogits(Tensor.Zeros(3), Tensor.Zeros(3, 1)));
@@ -183,17 +183,17 @@ public class LossTests
     public void Reduced_losses_report_bad_shapes_and_arguments()
     {
         var e = Assert.Throws<ShapeMismatchException>(() => Functional.CrossEntropy(Tensor.Zeros(2, 3), Tensor.Zeros(2, 4)));
-        Assert.Equal("CrossEntropy: the logits have shape [2, 3] but the targets have shape [2, 4]; expected equal shapes (no broadcasting).", e.Message);
+        Assert.Equal("cross_entropy: the logits have shape [2, 3] but the targets have shape [2, 4]; expected equal shapes (no broadcasting).", e.Message);
         e = Assert.Throws<ShapeMismatchException>(() => Functional.CrossEntropy(Tensor.Zeros(2, 3, 1), Tensor.Zeros(2, 3, 1)));
         Assert.Contains("expected both of shape [N, C]", e.Message);
         e = Assert.Throws<ShapeMismatchException>(() => Functional.NLLLoss(Tensor.Zeros(3, 4), [0, 1]));
-        Assert.Equal("NLLLoss: the scores have shape [3, 4] and there are 2 labels (shape [2]); expected scores of shape [N, C] with N = 2.", e.Message);
+        Assert.Equal("nll_loss: the scores have shape [3, 4] and there are 2 labels (shape [2]); expected scores of shape [N, C] with N = 2.", e.Message);
         var range = Assert.Throws<ArgumentOutOfRangeException>(() => Functional.NLLLoss(Tensor.Zeros(2, 4), [0, 4]));
-        Assert.Contains("NLLLoss: label 4 of sample 1", range.Message);
+        Assert.Contains("nll_loss: label 4 of sample 1", range.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => Functional.CrossEntropy(Tensor.Zeros(2, 4), [0, 1], 1.5));
         e = Assert.Throws<ShapeMismatchException>(() => Functional.L1Loss(Tensor.Zeros(3), Tensor.Zeros(3, 1)));
-        Assert.StartsWith("L1Loss: the predictions have shape [3] but the targets have shape [3, 1]", e.Message);
-        Assert.StartsWith("HuberLoss:", Assert.Throws<ShapeMismatchException>(() => Functional.HuberLoss(Tensor.Zeros(2), Tensor.Zeros(3))).Message);
+        Assert.StartsWith("l1_loss: the predictions have shape [3] but the targets have shape [3, 1]", e.Message);
+        Assert.StartsWith("huber_loss:", Assert.Throws<ShapeMismatchException>(() => Functional.HuberLoss(Tensor.Zeros(2), Tensor.Zeros(3))).Message);
         Assert.Contains("expected a finite δ > 0", Assert.Throws<ArgumentOutOfRangeException>(() => Functional.HuberLoss(Tensor.Zeros(2), Tensor.Zeros(2), 0)).Message);
     }
 }
