@@ -149,7 +149,7 @@ public sealed class Trainer
                     metricSum += metric * batch.Count;
                     epochSamples += batch.Count;
                     samples += batch.Count;
-                    history.StepList.Add(new StepRecord(step, epoch, lossValue, metric, lr, batch.Count));
+                    history.Add(new StepRecord(step, epoch, lossValue, metric, lr, batch.Count));
 
                     bool last = stepInEpoch == stepsPerEpoch;
                     if (progress is not null && (step % Math.Max(1, ProgressInterval) == 0 || last))
