@@ -18,18 +18,38 @@ internal static class Halves
     /// <summary>Elements below which a split costs more (waking the second thread, a few µs) than it saves.</summary>
     public const int MinElements = 1 << 17;
 
+    /// <summary>Bytes of each span an element job is given at a time when its arrays fit in the cache together.</summary>
+    public const int ChunkBytes = 128 * 1024;
+
+    /// <summary>
+    /// Elements of <typeparamref name="T"/> per call of an element job over <paramref name="count"/> elements of
+    /// <paramref name="arrays"/> arrays (inputs, outputs and scratch). TensorPrimitives writes spans over 256 KB with
+    /// non-temporal stores, which bypass the cache. When the arrays fit in the last-level cache together, the job gets
+    /// spans of <see cref="ChunkBytes"/>, so its result stays in the cache for the next op, and the two halves run at
+    /// cache speed: a 16 MB relu on a 32 MB L3 took 560 µs on one core and 560 µs split with non-temporal stores, 330 µs
+    /// split this way. Larger jobs keep the non-temporal stores, which save the read a cached write costs: a 16 MB add
+    /// (48 MB touched) took 800 µs that way and 1,200 µs through the cache. Elementwise results do not depend on
+    /// where a span is cut.
+    /// </summary>
+    public static int ElementChunk<T>(int count, int arrays) where T : unmanaged
+    {
+        int size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        return (long)count * size * arrays <= CacheSize.LastLevel ? ChunkBytes / size : int.MaxValue;
+    }
+
     /// <summary>How many jobs have run split in two (tests check that a path really splits).</summary>
     internal static long Splits { get; private set; }
 
     /// <summary>Runs <paramref name="job"/> over [0, <paramref name="count"/>), split in two when
-    /// <paramref name="work"/> (its size in elements touched) reaches <see cref="MinElements"/>. The split point
-    /// is a multiple of <paramref name="grain"/> (16 keeps float halves on separate cache lines).</summary>
-    public static void Run<TJob>(in TJob job, int count, long work, int grain = 16) where TJob : struct, IRangeJob
+    /// <paramref name="work"/> (its size in elements touched) reaches <see cref="MinElements"/>, each part given to
+    /// the job at most <paramref name="chunk"/> indices at a time (<see cref="ElementChunk{T}"/> for element jobs). The
+    /// split point is a multiple of <paramref name="grain"/> (16 keeps float halves on separate cache lines).</summary>
+    public static void Run<TJob>(in TJob job, int count, long work, int chunk, int grain = 16) where TJob : struct, IRangeJob
     {
         int mid = count / 2 / grain * grain;
         if (work < MinElements || mid == 0 || Environment.ProcessorCount < 2 || !SecondThread.TryAcquire())
         {
-            job.Run(0, count);
+            InChunks(job, 0, count, chunk);
             return;
         }
         try
@@ -37,6 +57,7 @@ internal static class Halves
             Slot<TJob>.Job = job;
             Slot<TJob>.Mid = mid;
             Slot<TJob>.Count = count;
+            Slot<TJob>.Chunk = chunk;
             Splits++; // only the holder of the second thread writes it
             SecondThread.Run(Slot<TJob>.Second, Slot<TJob>.First);
         }
@@ -47,13 +68,23 @@ internal static class Halves
         }
     }
 
+    private static void InChunks<TJob>(in TJob job, int from, int to, int chunk) where TJob : struct, IRangeJob
+    {
+        for (int start = from; start < to;)
+        {
+            int end = to - start > chunk ? start + chunk : to;
+            job.Run(start, end);
+            start = end;
+        }
+    }
+
     /// <summary>The job being split, in static fields so the two delegates are built once per job type.
     /// Written only by the caller holding <see cref="SecondThread"/>.</summary>
     private static class Slot<TJob> where TJob : struct, IRangeJob
     {
         public static TJob Job;
-        public static int Mid, Count;
-        public static readonly Action First = () => Job.Run(0, Mid);
-        public static readonly Action Second = () => Job.Run(Mid, Count);
+        public static int Mid, Count, Chunk;
+        public static readonly Action First = () => InChunks(Job, 0, Mid, Chunk);
+        public static readonly Action Second = () => InChunks(Job, Mid, Count, Chunk);
     }
 }

@@ -101,7 +101,7 @@ public class Adam : Optimizer
         Span<T> m = State<T>(_firstMoments, index), v = State<T>(_secondMoments, index);
         Span<T> vMax = AmsGrad ? State<T>(_maxSecondMoments, index) : default;
         fixed (T* pp = p, pg = grad, pm = m, pv = v, pvm = vMax)
-            Kernels.Halves.Run(new AdamJob<T>(constants, pp, pg, pm, pv, AmsGrad ? pvm : null), p.Length, p.Length);
+            Kernels.Halves.Run(new AdamJob<T>(constants, pp, pg, pm, pv, AmsGrad ? pvm : null), p.Length, p.Length, Kernels.Halves.ElementChunk<T>(p.Length, AmsGrad ? 5 : 4));
     }
 
     /// <summary>βᵗ by repeated squaring: IEEE multiplications only, so the same bits on every machine (the C

@@ -77,7 +77,7 @@ public sealed class SGD : Optimizer
             Nesterov = Nesterov,
         };
         fixed (T* pp = p, pg = g, pb = b)
-            Kernels.Halves.Run(new MomentumJob<T>(constants, pp, pg, pb), p.Length, p.Length);
+            Kernels.Halves.Run(new MomentumJob<T>(constants, pp, pg, pb), p.Length, p.Length, Kernels.Halves.ElementChunk<T>(p.Length, 3));
     }
 
     private struct MomentumConstants<T>

@@ -50,6 +50,27 @@ public class VectorMathTests
     }
 
     [Fact]
+    public void Float32_exp_gives_the_same_bits_whether_a_vector_takes_the_common_or_the_general_path()
+    {
+        // A vector whose lanes all lie in [−87, 88] takes the one-power path; one lane outside sends the whole vector
+        // through the general path. Interleaving each value with 200 (overflow) forces the general path everywhere.
+        var values = new List<float>();
+        for (float v = -87f; v <= 88f; v += 0.00731f) values.Add(v);
+        values.AddRange([-87f, 88f, 0f, -0f, 1e-30f, -1e-30f, 86.99999f, -86.99999f]);
+        float[] common = [.. values], mixed = new float[2 * common.Length];
+        for (int i = 0; i < common.Length; i++) { mixed[2 * i] = common[i]; mixed[2 * i + 1] = 200f; }
+        float[] yCommon = new float[common.Length], yMixed = new float[mixed.Length];
+        VectorMath.Exp<float>(common, yCommon);
+        VectorMath.Exp<float>(mixed, yMixed);
+        for (int i = 0; i < common.Length; i++)
+        {
+            Assert.True(float.IsPositiveInfinity(yMixed[2 * i + 1]));
+            Assert.True(BitConverter.SingleToInt32Bits(yCommon[i]) == BitConverter.SingleToInt32Bits(yMixed[2 * i]),
+                $"exp({common[i]:R}): {yCommon[i]:R} on the common path, {yMixed[2 * i]:R} on the general one");
+        }
+    }
+
+    [Fact]
     public void Float32_exp_is_within_two_ulps_of_the_exact_value_over_the_whole_range()
     {
         // Every float from the underflow to the overflow threshold in fine steps, dense near 0, and a tail.

@@ -60,6 +60,7 @@ public sealed partial class Tensor
     private readonly struct PowOperator : IUnaryOperator
     {
         public static Saved Reads => Saved.Inputs;
+        public static int Cost => TranscendentalCost;
         public static TensorOp Describe(UnaryParameters p) => new("pow", p.A, static p => PowerRule(p));
 
         /// <summary>p·xᵖ⁻¹ with the exponent worked out: "2x" for a square, "3·x^2" for a cube.</summary>
@@ -97,6 +98,7 @@ public sealed partial class Tensor
     {
         private static readonly TensorOp s_op = new("exp", "y");
         public static Saved Reads => Saved.Result;
+        public static int Cost => TranscendentalCost;
         public static TensorOp Describe(UnaryParameters p) => s_op;
         public static void Forward<T>(ReadOnlySpan<T> x, UnaryParameters p, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Exp(x, y);
         public static void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, UnaryParameters p, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -107,6 +109,7 @@ public sealed partial class Tensor
     {
         private static readonly TensorOp s_op = new("log", "1/x");
         public static Saved Reads => Saved.Inputs;
+        public static int Cost => TranscendentalCost;
         public static TensorOp Describe(UnaryParameters p) => s_op;
         public static void Forward<T>(ReadOnlySpan<T> x, UnaryParameters p, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Log(x, y);
         public static void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, UnaryParameters p, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
@@ -148,6 +151,7 @@ public sealed partial class Tensor
     {
         private static readonly TensorOp s_op = new("tanh", "1 − y²");
         public static Saved Reads => Saved.Result;
+        public static int Cost => TranscendentalCost;
         public static TensorOp Describe(UnaryParameters p) => s_op;
         public static void Forward<T>(ReadOnlySpan<T> x, UnaryParameters p, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Tanh(x, y);
         public static void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, UnaryParameters p, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>
@@ -163,6 +167,7 @@ public sealed partial class Tensor
     {
         private static readonly TensorOp s_op = new("sigmoid", "y(1 − y)");
         public static Saved Reads => Saved.Result;
+        public static int Cost => TranscendentalCost;
         public static TensorOp Describe(UnaryParameters p) => s_op;
         public static void Forward<T>(ReadOnlySpan<T> x, UnaryParameters p, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Sigmoid(x, y);
         public static void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, UnaryParameters p, Span<T> dx, Span<T> t) where T : unmanaged, IFloatingPointIeee754<T>

@@ -61,7 +61,7 @@ public sealed partial class Tensor
                 else
                 {
                     VectorMath.Exp(yr, yr);
-                    TensorPrimitives.Divide(yr, FixedOrder.Sum<T>(yr), yr);
+                    TensorPrimitives.Multiply(yr, T.One / FixedOrder.Sum<T>(yr), yr);   // by 1/Σ, as PyTorch: no division per element
                 }
                 continue;
             }

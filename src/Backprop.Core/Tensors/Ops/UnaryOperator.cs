@@ -17,6 +17,11 @@ internal interface IUnaryOperator
     /// <summary>Which of x and y the backward step reads.</summary>
     static abstract Saved Reads { get; }
 
+    /// <summary>Work of the forward map per element, relative to a copy's 1 (exp, tanh and the other transcendental
+    /// functions: 10). The driver splits a map over two threads (<see cref="Kernels.Halves"/>) once its elements times
+    /// this cost reach <see cref="Kernels.Halves.MinElements"/>, so costly maps split sooner.</summary>
+    static virtual int Cost => 1;
+
     /// <summary>y = f(x; p) (y may be x).</summary>
     static abstract void Forward<T>(ReadOnlySpan<T> x, UnaryParameters p, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>;
 
@@ -44,6 +49,7 @@ internal interface IElementFunction
 internal readonly struct ElementwiseOperator<TFn> : IUnaryOperator where TFn : IElementFunction
 {
     public static Saved Reads => Saved.Inputs;
+    public static int Cost => Tensor.TranscendentalCost;
     public static TensorOp Describe(UnaryParameters p) => TFn.Op;
 
     public static void Forward<T>(ReadOnlySpan<T> x, UnaryParameters p, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>

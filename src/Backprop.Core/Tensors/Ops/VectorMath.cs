@@ -137,8 +137,25 @@ internal static class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> Exp(Vector<float> x)
     {
-        Vector<float> xc = Min(Max(x, C(-104f)), C(89f));
+        // The common case, every lane in [−87, 88] (none NaN): 2ⁿ is one normal power, n ∈ [−126, 127], read from the
+        // low bits of `shifted`. Same bits as the general path: there p·2ⁿ¹ is exact, so both round only once.
         Vector<float> magic = C(12582912f);   // 1.5·2²³: adding it rounds to an integer
+        if (Vector.GreaterThanOrEqualAll(x, C(-87f)) && Vector.LessThanOrEqualAll(x, C(88f)))
+        {
+            Vector<float> shifted = MulAdd(x, C(1.44269504f), magic);
+            Vector<float> k = shifted - magic;
+            Vector<float> q = MulAdd(k, C(-0.693145752f), x);
+            q = MulAdd(k, C(-1.42860677e-6f), q);
+            Vector<float> scale = Vector.AsVectorSingle(Vector.ShiftLeft(Vector.AsVectorInt32(shifted) + new Vector<int>(127), 23));
+            return (ExpM1Reduced(q) + Vector<float>.One) * scale;
+        }
+        return ExpGeneral(x, magic);
+    }
+
+    /// <summary>eˣ for any lanes, including overflow to ∞, subnormal results and NaN.</summary>
+    private static Vector<float> ExpGeneral(Vector<float> x, Vector<float> magic)
+    {
+        Vector<float> xc = Min(Max(x, C(-104f)), C(89f));
         Vector<float> n = MulAdd(xc, C(1.44269504f), magic) - magic;
         Vector<float> r = MulAdd(n, C(-0.693145752f), xc);   // ln2 split in
         r = MulAdd(n, C(-1.42860677e-6f), r);                 // hi + lo parts
