@@ -128,6 +128,44 @@ public sealed class TensorDataset
             yield return Gather(order[start..Math.Min(order.Length, start + batchSize)]); // the range is a fresh copy
     }
 
+    /// <summary>
+    /// <see cref="Batches"/> for a training loop that is done with each batch before asking for the next (the
+    /// trainer): every full batch reuses one pair of index and label arrays, so a step allocates nothing that grows
+    /// with the batch size. Run it inside a <see cref="Tensor.Scope"/> per step, which releases the gathered tensors.
+    /// </summary>
+    /// <param name="batchSize">Rows per batch.</param>
+    /// <param name="rng">The shuffle's generator (drawn from exactly as by <see cref="Batches"/>), or null for the stored order.</param>
+    /// <param name="order">The caller's buffer for the epoch's order, reused when it has <see cref="Count"/> elements.</param>
+    internal IEnumerable<Batch> ReusedBatches(int batchSize, Rng? rng, ref int[]? order)
+    {
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "TensorDataset.Batches: expected a batch size ≥ 1.");
+        if (order?.Length != Count) order = new int[Count];
+        for (int i = 0; i < order.Length; i++) order[i] = i;
+        if (rng is not null) rng.Shuffle<int>(order);
+        return EnumerateReused(order, batchSize);
+    }
+
+    private IEnumerable<Batch> EnumerateReused(int[] order, int batchSize)
+    {
+        int full = Math.Min(batchSize, order.Length);
+        int[] idx = new int[full];
+        int[]? labels = Labels is null ? null : new int[full];
+        for (int start = 0; start < order.Length; start += batchSize)
+        {
+            int count = Math.Min(batchSize, order.Length - start);
+            if (count != idx.Length)
+            {
+                // The last, shorter batch of an epoch: arrays of its own length (Batch.Count is the array's).
+                idx = new int[count];
+                labels = Labels is null ? null : new int[count];
+            }
+            order.AsSpan(start, count).CopyTo(idx);
+            if (labels is not null)
+                for (int i = 0; i < count; i++) labels[i] = Labels![idx[i]];
+            yield return new Batch(Features.IndexSelect(idx), labels, Targets?.IndexSelect(idx), idx);
+        }
+    }
+
     /// <summary>The number of batches <see cref="Batches"/> yields for <paramref name="batchSize"/>.</summary>
     public int BatchCount(int batchSize) => (Count + batchSize - 1) / batchSize;
 

@@ -62,6 +62,8 @@ public sealed class Trainer
 
     /// <summary>
     /// The metric of a batch's outputs: by default <see cref="Metrics.Accuracy"/> for labelled data, NaN otherwise.
+    /// The batch is valid during the call: its tensors are released after the step and its index and label arrays
+    /// are reused by the next one, so copy what you keep.
     /// </summary>
     public Func<Tensor, Batch, double>? Metric { get; init; }
 
@@ -119,7 +121,7 @@ public sealed class Trainer
                 double lr = Optimizer.LearningRate, lossSum = 0, metricSum = 0;
                 int epochSamples = 0, stepInEpoch = 0;
                 Model.Train();
-                using IEnumerator<Batch> batches = train.Batches(BatchSize, Shuffle ? rng : null).GetEnumerator();
+                using IEnumerator<Batch> batches = train.ReusedBatches(BatchSize, Shuffle ? rng : null, ref _order).GetEnumerator();
                 while (true)
                 {
                     // One scope per step: the batch, the activations and the loss die with it, and their storage
@@ -183,6 +185,9 @@ public sealed class Trainer
     }
 
     private int _resumedSteps;
+
+    /// <summary>The epoch's sample order, kept between epochs and calls so that a step allocates nothing that grows with the data.</summary>
+    private int[]? _order;
 
     private TrainingProgress Snapshot(int epoch, int epochs, int step, int totalSteps, int stepInEpoch, int stepsPerEpoch,
         double loss, double metric, long samples, TimeSpan elapsed, EpochRecord? summary)

@@ -124,7 +124,8 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(rows);
         if (Rank == 0) throw new InvalidOperationException("index_select: the tensor is a scalar (shape []); expected at least one dimension.");
         int count = _shape[0];
-        int[] index = (int[])rows.Clone();
+        // The backward step needs the indices as they are now: a copy, when a graph is recorded.
+        int[] index = _requiresGrad && !NoGrad.IsActive ? (int[])rows.Clone() : rows;
         foreach (int r in index)
             if ((uint)r >= (uint)count)
                 throw new ArgumentOutOfRangeException(nameof(rows), r,
@@ -132,7 +133,7 @@ public sealed partial class Tensor
         int row = count == 0 ? 0 : ElementCount / count;
         int[] shape = (int[])_shape.Clone();
         shape[0] = index.Length;
-        Tensor y = NewZeros(shape);
+        Tensor y = NewUninitialized(shape); // every row is copied
         for (int i = 0; i < index.Length; i++) Array.Copy(_storage, index[i] * row, y._storage, i * row, row);
         return Record(IndexSelectOp, y, [this], ctx =>
         {
