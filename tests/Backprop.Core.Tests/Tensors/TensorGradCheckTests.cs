@@ -88,6 +88,24 @@ public class TensorGradCheckTests
         Check(x => x[0].Reshape(6).Exp(), Randn(6, 2, 3));
     }
 
+    [Theory]
+    [InlineData(37, 70)]   // the tiles' edges fall mid-tile in both directions
+    [InlineData(1, 65)]
+    [InlineData(64, 32)]
+    public void Transpose_of_shapes_that_do_not_fill_whole_tiles_moves_every_element_and_gradient(int m, int n)
+    {
+        Tensor x = Randn(11, m, n);
+        x.RequiresGrad = true;
+        Tensor y = x.T;
+        Assert.Equal([n, m], y.Shape);
+        Tensor weights = Randn(12, n, m);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) Assert.Equal(x[i, j], y[j, i]);
+        (y * weights).Sum().Backward();
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) Assert.Equal(weights[j, i], x.Grad![i, j]);
+    }
+
     [Fact]
     public void Sum_Mean_AllAndAlongAxes()
     {

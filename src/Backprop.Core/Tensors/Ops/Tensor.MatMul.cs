@@ -28,7 +28,7 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(b);
         Shapes.CheckSameDType("matmul", a, b);
         MatMulPlan plan = MatMulPlan.Of(a._shape, b._shape);
-        Tensor y = a.NewZeros(plan.Shape);
+        Tensor y = a.NewUninitialized(plan.Shape); // Gemm with β = 0 writes every element (zeros when k = 0)
         if (a.DType == DType.Float32) MatMulForward<float>(a.Data<float>(), b.Data<float>(), y.Data<float>(), plan);
         else MatMulForward<double>(a.Data<double>(), b.Data<double>(), y.Data<double>(), plan);
         return Record(MatMulOp, y, [a, b], ctx =>
