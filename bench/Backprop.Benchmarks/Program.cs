@@ -57,7 +57,7 @@ Sampling extraSampling = quick ? new Sampling(5, 0.04, 0.3, 60, 200) : new Sampl
 var wall = System.Diagnostics.Stopwatch.StartNew();
 // Which SIMD path the kernels take: the widest accelerated vectors (AVX-512, AVX2, 128-bit vectors, else scalar).
 string simd = Vector512.IsHardwareAccelerated ? "AVX-512" : Avx2.IsSupported ? "AVX2" : Vector128.IsHardwareAccelerated ? "Vector128" : "scalar";
-string machine = $"SIMD path {simd}; cores {Environment.ProcessorCount}; AVX2 {Avx2.IsSupported}; FMA {Fma.IsSupported}; AVX-512F {Avx512F.IsSupported}; .NET {Environment.Version}";
+string machine = $"SIMD path {simd}; GEMM kernels {Backprop.Kernels.Gemm.Kernels}; cores {Environment.ProcessorCount}; AVX2 {Avx2.IsSupported}; FMA {Fma.IsSupported}; AVX-512F {Avx512F.IsSupported}; .NET {Environment.Version}";
 Console.WriteLine($"mode: {(quick ? "quick" : "full")}; sections {string.Join(",", sections)}; {machine}; load average {LoadAverage()}");
 
 Workload[] workloads = [new Gemm1024(), MlpStep.Mnist(64), MlpStep.Mnist(256), MlpStep.Tiny(), new Chain2x2()];

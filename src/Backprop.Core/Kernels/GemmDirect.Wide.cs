@@ -17,7 +17,7 @@ internal static unsafe partial class GemmDirect<T>
 {
     /// <summary>Whether the calls on this thread use the 512-bit kernels: AVX-512 hardware, and the AVX-512 path
     /// (<see cref="Gemm.ForcedPath"/> set to another family keeps the 256-bit kernels, which tests compare with).</summary>
-    private static bool Wide => Vector512.IsHardwareAccelerated && GemmPaths.Resolve() == GemmPath.Avx512;
+    private static bool Wide => GemmPaths.DirectWide;
 
     /// <summary>Rows [<paramref name="from"/>, <paramref name="to"/>) of <see cref="Vectors"/>' product for
     /// <see cref="Wide"/> (<paramref name="from"/> a multiple of eight): eight rows at a time, in each the columns
