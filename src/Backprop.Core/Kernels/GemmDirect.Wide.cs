@@ -141,6 +141,14 @@ internal static unsafe partial class GemmDirect<T>
 
     /// <summary>The first <paramref name="cols"/> (≤ 2W) elements of a row from one 512-bit accumulator, as the 256-bit stores.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreWide(T* c, nint step, int cols, T alpha, T beta, Vector512<T> acc) =>
+    private static void StoreWide(T* c, nint step, int cols, T alpha, T beta, Vector512<T> acc)
+    {
+        if (step == 1 && cols >= 2 * W && beta == T.Zero)
+        {
+            // A whole row segment with β = 0: one 512-bit store, lane for lane the two 256-bit ones (α·s, or s when α = 1).
+            Vector512.Store(alpha == T.One ? acc : Vector512.Create(alpha) * acc, c);
+            return;
+        }
         Store(c, step, cols, alpha, beta, acc.GetLower(), acc.GetUpper());
+    }
 }

@@ -244,7 +244,7 @@ internal static unsafe partial class GemmDirect<T> where T : unmanaged, IFloatin
         if (cols >= W)
         {
             Vector256<T> scaled = beta == T.Zero
-                ? Vector256.Create(alpha) * acc
+                ? (alpha == T.One ? acc : Vector256.Create(alpha) * acc)   // 1·s = s exactly
                 : VectorFma.MulAdd(acc, Vector256.Create(alpha), Vector256.Create(beta) * Vector256.Load(c));
             Vector256.Store(scaled, c);
             return;
