@@ -87,7 +87,33 @@ public sealed partial class Tensor
     /// where an untiled walk writes each destination cache line once per source row (ten times slower at 256 × 784).</summary>
     private const int TransposeTile = 32;
 
-    private static void TransposeInto<T>(ReadOnlySpan<T> x, Span<T> y, int m, int n) where T : unmanaged
+    /// <summary>y = xᵀ for x [m, n].</summary>
+    private static void TransposeInto<T>(ReadOnlySpan<T> x, Span<T> y, int m, int n) where T : unmanaged, IFloatingPointIeee754<T> =>
+        TransposeTiles<T, Assign>(x, y, m, n);
+
+    /// <summary>dst += srcᵀ for src [rows, cols].</summary>
+    private static void TransposeAdd<T>(ReadOnlySpan<T> src, Span<T> dst, int rows, int cols) where T : unmanaged, IFloatingPointIeee754<T> =>
+        TransposeTiles<T, Accumulate>(src, dst, rows, cols);
+
+    /// <summary>How a transposed element lands in the destination: written, or added to what is there.</summary>
+    private interface ITransposeStore
+    {
+        static abstract void Store<T>(ref T to, T value) where T : IFloatingPointIeee754<T>;
+    }
+
+    private readonly struct Assign : ITransposeStore
+    {
+        public static void Store<T>(ref T to, T value) where T : IFloatingPointIeee754<T> => to = value;
+    }
+
+    private readonly struct Accumulate : ITransposeStore
+    {
+        public static void Store<T>(ref T to, T value) where T : IFloatingPointIeee754<T> => to += value;
+    }
+
+    /// <summary>y[j, i] ← x[i, j] (or +=) for x [m, n], tile by tile.</summary>
+    private static void TransposeTiles<T, TStore>(ReadOnlySpan<T> x, Span<T> y, int m, int n)
+        where T : unmanaged, IFloatingPointIeee754<T> where TStore : ITransposeStore
     {
         for (int i0 = 0; i0 < m; i0 += TransposeTile)
         {
@@ -97,29 +123,10 @@ public sealed partial class Tensor
                 int j1 = Math.Min(n, j0 + TransposeTile);
                 for (int j = j0; j < j1; j++)
                 {
-                    // Column j of the tile: read down the source rows, written along one destination row.
+                    // Column j of the tile: read down the source rows (in range: (i1 − 1)·n + j < m·n), written along one destination row.
                     ref T from = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), i0 * n + j);
                     Span<T> to = y.Slice(j * m + i0, i1 - i0);
-                    for (int i = 0; i < to.Length; i++) to[i] = Unsafe.Add(ref from, i * n);
-                }
-            }
-        }
-    }
-
-    // dst[m', n'] += srcᵀ where src is [rows, cols] = [n', m'], tile by tile as TransposeInto.
-    private static void TransposeAdd<T>(ReadOnlySpan<T> src, Span<T> dst, int rows, int cols) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        for (int i0 = 0; i0 < rows; i0 += TransposeTile)
-        {
-            int i1 = Math.Min(rows, i0 + TransposeTile);
-            for (int j0 = 0; j0 < cols; j0 += TransposeTile)
-            {
-                int j1 = Math.Min(cols, j0 + TransposeTile);
-                for (int j = j0; j < j1; j++)
-                {
-                    ref T from = ref Unsafe.Add(ref MemoryMarshal.GetReference(src), i0 * cols + j);
-                    Span<T> to = dst.Slice(j * rows + i0, i1 - i0);
-                    for (int i = 0; i < to.Length; i++) to[i] += Unsafe.Add(ref from, i * cols);
+                    for (int i = 0; i < to.Length; i++) TStore.Store(ref to[i], Unsafe.Add(ref from, i * n));
                 }
             }
         }
