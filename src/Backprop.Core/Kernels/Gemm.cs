@@ -22,7 +22,7 @@ public static class Gemm
 {
     /// <summary>The packed products' micro-kernel on this machine ("AVX-512", "AVX2" or "scalar"), and the direct
     /// products' vector width: what a benchmark's machine line should name.</summary>
-    public static string Kernels =>
+    internal static string Kernels =>
         (GemmPaths.Hardware switch { GemmPath.Avx512 => "AVX-512", GemmPath.Avx2 => "AVX2", _ => "scalar" }) +
         (GemmPaths.SplitsWideVectors() && System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? " (512-bit units split in halves)" : "") +
         $", direct {(GemmPaths.DirectWide ? 512 : 256)}-bit";

@@ -15,7 +15,8 @@ internal interface IRangeJob
 /// </summary>
 internal static class Halves
 {
-    /// <summary>Elements below which a split costs more (waking the second thread, a few µs) than it saves.</summary>
+    /// <summary>Work below which a split costs more than it saves: elements touched, times the op's cost per element for
+    /// costly maps (<see cref="IUnaryOperator.Cost"/>).</summary>
     public const int MinElements = 1 << 17;
 
     /// <summary>Bytes of each span an element job is given at a time when its arrays fit in the cache together.</summary>

@@ -3,7 +3,8 @@ using System.Diagnostics;
 namespace Backprop.Kernels;
 
 /// <summary>
-/// One long-lived background thread that takes the other half of a two-way split of a product. The
+/// One long-lived background thread that takes the other half of a two-way split (of a product, or of an elementwise
+/// job through <see cref="Halves"/>). The
 /// caller publishes the job, runs its own half, then waits for this thread's: no allocation and no
 /// thread-pool scheduling per call, which matters for the mid-sized products of a training step.
 /// One caller at a time: a caller that cannot acquire it (another caller has it) splits its work
@@ -42,8 +43,9 @@ internal static class SecondThread
             throw new InvalidOperationException("SecondThread.Run without TryAcquire.");
         if (s_thread is null)
         {
-            s_thread = new Thread(Loop) { IsBackground = true, Name = "Backprop second thread" };
-            s_thread.Start();
+            var thread = new Thread(Loop) { IsBackground = true, Name = "Backprop second thread" };
+            thread.Start();
+            s_thread = thread;   // only once it runs: a failed start is retried by the next call
         }
         s_error = null;
         s_job = theirs;

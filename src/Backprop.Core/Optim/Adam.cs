@@ -130,9 +130,9 @@ public class Adam : Optimizer
         public void Run(int from, int to)
         {
             Span<T> scratch = stackalloc T[2 * Chunk];
-            for (int start = from; start < to; start += Chunk)
+            for (int start = from, n; start < to; start += n)   // += n: no overflow near int.MaxValue
             {
-                int n = Math.Min(Chunk, to - start);
+                n = Math.Min(Chunk, to - start);
                 Span<T> pc = new(p + start, n), mc = new(m + start, n), vc = new(v + start, n);
                 ReadOnlySpan<T> gradc = new(grad + start, n);
                 Span<T> g = scratch[..n], s = scratch.Slice(Chunk, n);

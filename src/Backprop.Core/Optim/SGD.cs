@@ -96,9 +96,9 @@ public sealed class SGD : Optimizer
         public void Run(int from, int to)
         {
             Span<T> scratch = stackalloc T[Chunk];
-            for (int start = from; start < to; start += Chunk)
+            for (int start = from, n; start < to; start += n)   // += n: no overflow near int.MaxValue
             {
-                int n = Math.Min(Chunk, to - start);
+                n = Math.Min(Chunk, to - start);
                 Span<T> p = new(param + start, n), d = scratch[..n];
                 ReadOnlySpan<T> g = new(grad + start, n);
                 if (k.HasWeightDecay) TensorPrimitives.MultiplyAdd(p, k.WeightDecay, g, d);             // d = g + λ·p

@@ -113,6 +113,7 @@ public sealed class Trainer
         long samples = 0;
         var clock = Stopwatch.StartNew();
         bool wasTraining = Model.IsTraining;
+        int[]? order = Interlocked.Exchange(ref _order, null);
         try
         {
             for (int epoch = firstEpoch; epoch <= epochs; epoch++)
@@ -121,7 +122,7 @@ public sealed class Trainer
                 double lr = Optimizer.LearningRate, lossSum = 0, metricSum = 0;
                 int epochSamples = 0, stepInEpoch = 0;
                 Model.Train();
-                using IEnumerator<Batch> batches = train.ReusedBatches(BatchSize, Shuffle ? rng : null, ref _order).GetEnumerator();
+                using IEnumerator<Batch> batches = train.ReusedBatches(BatchSize, Shuffle ? rng : null, ref order).GetEnumerator();
                 while (true)
                 {
                     // One scope per step: the batch, the activations and the loss die with it, and their storage
@@ -181,12 +182,14 @@ public sealed class Trainer
         {
             history.TotalTime = clock.Elapsed;
             Model.Train(wasTraining);
+            _order = order;
         }
     }
 
     private int _resumedSteps;
 
-    /// <summary>The epoch's sample order, kept between epochs and calls so that a step allocates nothing that grows with the data.</summary>
+    /// <summary>The epoch's sample order, kept between calls so that a step allocates nothing that grows with the data.
+    /// A call takes it for its duration (a nested or concurrent call finds none and makes its own).</summary>
     private int[]? _order;
 
     private TrainingProgress Snapshot(int epoch, int epochs, int step, int totalSteps, int stepInEpoch, int stepsPerEpoch,

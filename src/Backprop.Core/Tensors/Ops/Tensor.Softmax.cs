@@ -85,11 +85,12 @@ public sealed partial class Tensor
                 }
             }
             if (log) VectorMath.Log<T>(s, s);
+            else TensorPrimitives.Divide(T.One, s, s);   // 1/Σ, as in the contiguous rows: the same bits along any axis
             for (int j = 0; j < n; j++)
             {
                 Span<T> yj = y.Slice(b + j * inner, inner);
                 if (log) TensorPrimitives.Subtract(yj, s, yj);
-                else TensorPrimitives.Divide(yj, s, yj);
+                else TensorPrimitives.Multiply(yj, s, yj);
             }
         }
     }
