@@ -96,16 +96,30 @@ public sealed class TensorDataset
     }
 
     /// <summary>The batch of rows <paramref name="idx"/>, an array the batch owns from now on.</summary>
-    private Batch Gather(int[] idx)
+    private Batch Gather(int[] idx) => Gather(idx, Labels is null ? null : new int[idx.Length]);
+
+    /// <summary>The batch of rows <paramref name="idx"/>, its labels written into <paramref name="labels"/> (of idx's
+    /// length; null for a data set with float targets).</summary>
+    private Batch Gather(int[] idx, int[]? labels)
     {
-        Tensor x = Features.IndexSelect(idx);
-        int[]? labels = null;
-        if (Labels is not null)
-        {
-            labels = new int[idx.Length];
-            for (int i = 0; i < idx.Length; i++) labels[i] = Labels[idx[i]];
-        }
-        return new Batch(x, labels, Targets?.IndexSelect(idx), idx);
+        if (labels is not null)
+            for (int i = 0; i < idx.Length; i++) labels[i] = Labels![idx[i]];
+        return new Batch(Features.IndexSelect(idx), labels, Targets?.IndexSelect(idx), idx);
+    }
+
+    /// <summary>The sample order of an epoch: 0 … N − 1, shuffled by <paramref name="rng"/> when given; in
+    /// <paramref name="reuse"/> when that has N elements.</summary>
+    private int[] Order(Rng? rng, int[]? reuse = null)
+    {
+        int[] order = reuse?.Length == Count ? reuse : new int[Count];
+        for (int i = 0; i < order.Length; i++) order[i] = i;
+        rng?.Shuffle<int>(order);
+        return order;
+    }
+
+    private static void CheckBatchSize(int batchSize)
+    {
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "TensorDataset.Batches: expected a batch size ≥ 1.");
     }
 
     /// <summary>
@@ -115,11 +129,8 @@ public sealed class TensorDataset
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> &lt; 1.</exception>
     public IEnumerable<Batch> Batches(int batchSize, Rng? rng = null)
     {
-        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "TensorDataset.Batches: expected a batch size ≥ 1.");
-        int[] order = new int[Count];
-        for (int i = 0; i < order.Length; i++) order[i] = i;
-        if (rng is not null) rng.Shuffle<int>(order);
-        return Enumerate(order, batchSize);
+        CheckBatchSize(batchSize);
+        return Enumerate(Order(rng), batchSize);
     }
 
     private IEnumerable<Batch> Enumerate(int[] order, int batchSize)
@@ -138,10 +149,8 @@ public sealed class TensorDataset
     /// <param name="order">The caller's buffer for the epoch's order, reused when it has <see cref="Count"/> elements.</param>
     internal IEnumerable<Batch> ReusedBatches(int batchSize, Rng? rng, ref int[]? order)
     {
-        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "TensorDataset.Batches: expected a batch size ≥ 1.");
-        if (order?.Length != Count) order = new int[Count];
-        for (int i = 0; i < order.Length; i++) order[i] = i;
-        if (rng is not null) rng.Shuffle<int>(order);
+        CheckBatchSize(batchSize);
+        order = Order(rng, order);
         return EnumerateReused(order, batchSize);
     }
 
@@ -160,9 +169,7 @@ public sealed class TensorDataset
                 labels = Labels is null ? null : new int[count];
             }
             order.AsSpan(start, count).CopyTo(idx);
-            if (labels is not null)
-                for (int i = 0; i < count; i++) labels[i] = Labels![idx[i]];
-            yield return new Batch(Features.IndexSelect(idx), labels, Targets?.IndexSelect(idx), idx);
+            yield return Gather(idx, labels);
         }
     }
 
@@ -175,9 +182,7 @@ public sealed class TensorDataset
     {
         if (!(validationFraction > 0 && validationFraction < 1))
             throw new ArgumentOutOfRangeException(nameof(validationFraction), validationFraction, "TensorDataset.Split: expected a fraction in (0, 1).");
-        int[] order = new int[Count];
-        for (int i = 0; i < order.Length; i++) order[i] = i;
-        new Rng(seed).Shuffle<int>(order);
+        int[] order = Order(new Rng(seed));
         int validation = (int)Math.Round(validationFraction * Count);
         if (validation == 0 || validation == Count)
             throw new ArgumentException(

@@ -139,26 +139,19 @@ internal static class VectorMath
     {
         // The common case, every lane in [−87, 88] (none NaN): 2ⁿ is one normal power, n ∈ [−126, 127], read from the
         // low bits of `shifted`. Same bits as the general path: there p·2ⁿ¹ is exact, so both round only once.
-        Vector<float> magic = C(12582912f);   // 1.5·2²³: adding it rounds to an integer
         if (Vector.GreaterThanOrEqualAll(x, C(-87f)) && Vector.LessThanOrEqualAll(x, C(88f)))
         {
-            Vector<float> shifted = MulAdd(x, C(1.44269504f), magic);
-            Vector<float> k = shifted - magic;
-            Vector<float> q = MulAdd(k, C(-0.693145752f), x);
-            q = MulAdd(k, C(-1.42860677e-6f), q);
-            Vector<float> scale = Vector.AsVectorSingle(Vector.ShiftLeft(Vector.AsVectorInt32(shifted) + new Vector<int>(127), 23));
-            return (ExpM1Reduced(q) + Vector<float>.One) * scale;
+            Vector<float> q = Reduce(x, out _, out Vector<float> shifted);
+            return (ExpM1Reduced(q) + Vector<float>.One) * PowerOfTwo(shifted);
         }
-        return ExpGeneral(x, magic);
+        return ExpGeneral(x);
     }
 
     /// <summary>eˣ for any lanes, including overflow to ∞, subnormal results and NaN.</summary>
-    private static Vector<float> ExpGeneral(Vector<float> x, Vector<float> magic)
+    private static Vector<float> ExpGeneral(Vector<float> x)
     {
         Vector<float> xc = Min(Max(x, C(-104f)), C(89f));
-        Vector<float> n = MulAdd(xc, C(1.44269504f), magic) - magic;
-        Vector<float> r = MulAdd(n, C(-0.693145752f), xc);   // ln2 split in
-        r = MulAdd(n, C(-1.42860677e-6f), r);                 // hi + lo parts
+        Vector<float> r = Reduce(xc, out Vector<float> n, out _);
         Vector<float> p = ExpM1Reduced(r) + Vector<float>.One;
 #if NET9_0_OR_GREATER
         Vector<int> ni = Vector.ConvertToInt32Native(n);      // n ∈ [−150, 129]: no saturation fix-up needed
@@ -212,17 +205,28 @@ internal static class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> ExpM1(Vector<float> y)
     {
-        // Adding 1.5·2²³ rounds y/ln2 to the integer n, held in the low mantissa bits of `shifted`.
-        Vector<float> magic = C(12582912f);
-        Vector<float> shifted = MulAdd(y, C(1.44269504f), magic);
-        Vector<float> n = shifted - magic;
-        Vector<float> r = MulAdd(n, C(-0.693145752f), y);    // ln2 split in
-        r = MulAdd(n, C(-1.42860677e-6f), r);                // hi + lo parts
-        Vector<float> q = ExpM1Reduced(r);
-        // 2ⁿ from the exponent field: the low 9 bits of (bits(shifted) + 127) are n + 127 (n ∈ [−29, 0]).
-        Vector<float> s = Vector.AsVectorSingle(Vector.ShiftLeft(Vector.AsVectorInt32(shifted) + new Vector<int>(127), 23));
+        Vector<float> q = ExpM1Reduced(Reduce(y, out _, out Vector<float> shifted));
+        Vector<float> s = PowerOfTwo(shifted);   // n ∈ [−29, 0]
         return MulAdd(s, q, s - Vector<float>.One);
     }
+
+    /// <summary>r = v − n·ln2 (ln2 split in hi + lo parts) with n = round(v/ln2): adding 1.5·2²³ rounds v/ln2 to the
+    /// integer n, held in the low mantissa bits of <paramref name="shifted"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> Reduce(Vector<float> v, out Vector<float> n, out Vector<float> shifted)
+    {
+        Vector<float> magic = C(12582912f);
+        shifted = MulAdd(v, C(1.44269504f), magic);
+        n = shifted - magic;
+        Vector<float> r = MulAdd(n, C(-0.693145752f), v);
+        return MulAdd(n, C(-1.42860677e-6f), r);
+    }
+
+    /// <summary>2ⁿ for n ∈ [−126, 127] held in the low bits of <paramref name="shifted"/> (see <see cref="Reduce(Vector{float}, out Vector{float}, out Vector{float})"/>):
+    /// the low 9 bits of bits(shifted) + 127 are n + 127, shifted into the exponent field.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> PowerOfTwo(Vector<float> shifted) =>
+        Vector.AsVectorSingle(Vector.ShiftLeft(Vector.AsVectorInt32(shifted) + new Vector<int>(127), 23));
 
     /// <summary>eʳ − 1 for |r| ≤ ln2/2 from its Taylor series to r⁷ (relative remainder below 1e-8):
     /// r + r²·(1/2 + r/6 + r²/24 + r³/120 + r⁴/720 + r⁵/5040), the bracket in Estrin's form.</summary>
