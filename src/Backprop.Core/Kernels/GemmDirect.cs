@@ -179,6 +179,16 @@ internal static unsafe partial class GemmDirect<T> where T : unmanaged, IFloatin
             x = Vector256.Create(a3[at]);
             c30 = VectorFma.MulAdd(x, b0, c30); c31 = VectorFma.MulAdd(x, b1, c31);
         }
+        if (rows == 4 && cols == 2 * W && cColumn == 1 && beta == T.Zero && alpha == T.One)
+        {
+            // The whole block with α = 1, β = 0 (1·s = s): eight plain stores, without the per-row checks, which with
+            // a short k cost about as much as the multiply-adds.
+            Vector256.Store(c00, c); Vector256.Store(c01, c + W);
+            Vector256.Store(c10, c + ldc); Vector256.Store(c11, c + ldc + W);
+            Vector256.Store(c20, c + 2 * ldc); Vector256.Store(c21, c + 2 * ldc + W);
+            Vector256.Store(c30, c + 3 * ldc); Vector256.Store(c31, c + 3 * ldc + W);
+            return;
+        }
         Store(c, cColumn, cols, alpha, beta, c00, c01);
         if (rows > 1) Store(c + ldc, cColumn, cols, alpha, beta, c10, c11);
         if (rows > 2) Store(c + 2 * ldc, cColumn, cols, alpha, beta, c20, c21);

@@ -23,6 +23,7 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
         if (strategy == GemmStrategy.Direct ||
             (strategy == GemmStrategy.Auto && GemmDirect<T>.Suits(problem)))
         {
+            if (strategy == GemmStrategy.Auto && GemmDirect<T>.TryRunInHalves(problem)) return;
             GemmDirect<T>.Run(problem);
             return;
         }

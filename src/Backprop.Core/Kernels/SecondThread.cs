@@ -4,9 +4,10 @@ namespace Backprop.Kernels;
 
 /// <summary>
 /// One long-lived background thread that takes the other half of a two-way split (of a product, or of an elementwise
-/// job through <see cref="Halves"/>). The
-/// caller publishes the job, runs its own half, then waits for this thread's: no allocation and no
-/// thread-pool scheduling per call, which matters for the mid-sized products of a training step.
+/// job through <see cref="Halves"/>). The caller publishes the job, runs its own half, then either waits for this
+/// thread's or, when this thread has not taken it yet (it was asleep, or the machine did not schedule it), runs that
+/// half too: a split is never slower than the whole job on the caller by more than the hand-off itself. No allocation
+/// and no thread-pool scheduling per call, which matters for the mid-sized products of a training step.
 /// One caller at a time: a caller that cannot acquire it (another caller has it) splits its work
 /// some other way.
 /// </summary>
@@ -19,8 +20,12 @@ internal static class SecondThread
     private static readonly object s_gate = new();
     private static readonly Handoff s_start = new(), s_done = new();
     private static Action? s_job;
+    private static int s_open;          // 1 while the posted job is not yet taken; taking it is a compare-exchange to 0
     private static Exception? s_error;
     private static Thread? s_thread;
+
+    /// <summary>How many posted halves the caller ran itself because this thread had not taken them (tests read it).</summary>
+    internal static long Stolen { get; private set; }
 
     /// <summary>
     /// Takes the thread for the calling thread, or returns false at once when another caller has it.
@@ -32,10 +37,11 @@ internal static class SecondThread
     public static void Release() => Monitor.Exit(s_gate);
 
     /// <summary>
-    /// Runs <paramref name="theirs"/> on the second thread while <paramref name="mine"/> runs on the
-    /// calling thread, which must hold the thread (<see cref="TryAcquire"/>), and returns once both are
-    /// done, rethrowing the second thread's exception, if any. Both delegates should be cached, not
-    /// built per call.
+    /// Runs <paramref name="theirs"/> on the second thread (or, if it has not started it by the time
+    /// <paramref name="mine"/> is done, on the calling thread after <paramref name="mine"/>) while
+    /// <paramref name="mine"/> runs on the calling thread, which must hold the thread (<see cref="TryAcquire"/>), and
+    /// returns once both are done, rethrowing an exception of <paramref name="theirs"/> wrapped in an
+    /// <see cref="AggregateException"/> wherever it ran. Both delegates should be cached, not built per call.
     /// </summary>
     public static void Run(Action theirs, Action mine)
     {
@@ -50,18 +56,45 @@ internal static class SecondThread
         s_error = null;
         s_job = theirs;
         int done = s_done.Posts;
-        s_start.Post(); // publishes s_job (and whatever the job reads) to the second thread
+        Volatile.Write(ref s_open, 1);
+        s_start.Post(); // a full fence: publishes s_job, s_open (and whatever the job reads) to the second thread
+        bool mineDone = false;
         try
         {
             mine();
+            mineDone = true;
         }
         finally
         {
-            s_done.WaitPast(done, s_spinTicks); // never return while the second thread still works on the caller's memory
+            if (Take())
+            {
+                // Not started: the second thread will never touch it now. Run it here unless mine failed.
+                Stolen++;
+                if (mineDone) RunJob(theirs);
+            }
+            else
+            {
+                s_done.WaitPast(done, s_spinTicks); // never return while the second thread still works on the caller's memory
+            }
             s_job = null;
         }
         if (s_error is Exception error)
-            throw new AggregateException("The second thread's half of the job failed.", error);
+            throw new AggregateException("The second half of the job failed.", error);
+    }
+
+    /// <summary>Takes the posted job for whoever calls it first: true for exactly one of the two threads.</summary>
+    private static bool Take() => Interlocked.CompareExchange(ref s_open, 0, 1) == 1;
+
+    private static void RunJob(Action job)
+    {
+        try
+        {
+            job();
+        }
+        catch (Exception e)
+        {
+            s_error = e;
+        }
     }
 
     private static void Loop()
@@ -70,14 +103,8 @@ internal static class SecondThread
         while (true)
         {
             seen = s_start.WaitPast(seen, s_spinTicks); // spins first, so back-to-back jobs start at once
-            try
-            {
-                s_job!();
-            }
-            catch (Exception e)
-            {
-                s_error = e;
-            }
+            if (!Take()) continue;                      // the caller ran it (this thread woke too late)
+            RunJob(s_job!);
             s_done.Post();
         }
     }

@@ -40,7 +40,7 @@ public sealed class HandoffTests
     }
 
     [Fact]
-    public void Jobs_far_apart_and_back_to_back_all_run_on_the_second_thread()
+    public void Jobs_far_apart_and_back_to_back_each_run_once_before_Run_returns()
     {
         int runs = 0;
         var rng = new Random(7);
@@ -58,6 +58,47 @@ public sealed class HandoffTests
             {
                 SecondThread.Release();
             }
+        }
+    }
+
+    [Fact]
+    public void A_half_the_second_thread_has_not_taken_runs_on_the_caller_exactly_once()
+    {
+        // After a pause longer than the spin, the second thread has blocked: a caller with nothing of its own to do
+        // reaches the posted half before the woken thread does (nearly always), and runs it itself.
+        long stolenBefore = SecondThread.Stolen;
+        int caller = Environment.CurrentManagedThreadId, runs = 0, onCaller = 0;
+        for (int i = 0; i < 20; i++)
+        {
+            Thread.Sleep(2);
+            Assert.True(SecondThread.TryAcquire());
+            try
+            {
+                SecondThread.Run(() =>
+                {
+                    Interlocked.Increment(ref runs);
+                    if (Environment.CurrentManagedThreadId == caller) onCaller++;
+                }, () => { });
+            }
+            finally
+            {
+                SecondThread.Release();
+            }
+            Assert.Equal(i + 1, runs);
+        }
+        Assert.Equal(onCaller, SecondThread.Stolen - stolenBefore);
+        Assert.True(onCaller > 0, "the caller never ran a half the blocked second thread had not taken");
+        // A half that fails on the caller is reported as one that fails on the second thread.
+        Thread.Sleep(2);
+        Assert.True(SecondThread.TryAcquire());
+        try
+        {
+            var error = Assert.Throws<AggregateException>(() => SecondThread.Run(() => throw new InvalidOperationException("half failed"), () => { }));
+            Assert.IsType<InvalidOperationException>(error.InnerException);
+        }
+        finally
+        {
+            SecondThread.Release();
         }
     }
 

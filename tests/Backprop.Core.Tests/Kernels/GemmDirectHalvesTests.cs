@@ -1,0 +1,96 @@
+using System.Numerics;
+using Backprop.Kernels;
+
+namespace Backprop.Core.Tests.Kernels;
+
+/// <summary>
+/// Direct products split over the two cores (GemmDirect.Halves.cs) give the bits of the whole direct product: cut by
+/// rows (m ≥ 64) and by columns (n ≥ 64), with ragged halves, every transpose, α and β, padded leading dimensions, on
+/// the 512- and the 256-bit kernels, both dtypes. Alone: a parallel test holding the second thread would keep these
+/// whole.
+/// </summary>
+[Collection(nameof(RunsAloneCollection))]
+public sealed class GemmDirectHalvesTests
+{
+    // (m, n, k): the MLP's skinny products at batch 256 (cut by rows, or by columns for m = 10), ragged cuts
+    // (m = 100, 300; n = 70, 80, 88, 100), a short k, and shapes at the split threshold.
+    private static readonly (int M, int N, int K)[] Shapes =
+    [
+        (256, 128, 10), (256, 10, 128), (10, 128, 256), (100, 100, 16), (300, 100, 10), (64, 32, 32),
+        (16, 128, 256), (8, 70, 200), (12, 80, 100), (40, 88, 30), (128, 256, 2), (64, 64, 64),
+    ];
+
+    [Theory]
+    [InlineData("Auto")]
+    [InlineData("Avx2")]
+    public void Float_TwoHalves_GiveTheBitsOfTheWholeProduct(string path) => Check<float>(Enum.Parse<GemmPath>(path));
+
+    [Theory]
+    [InlineData("Auto")]
+    [InlineData("Avx2")]
+    public void Double_TwoHalves_GiveTheBitsOfTheWholeProduct(string path) => Check<double>(Enum.Parse<GemmPath>(path));
+
+    private static void Check<T>(GemmPath path) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var rng = new Rng(31);
+        var failures = new List<string>();
+        long splitsBefore = GemmDirect<T>.Splits;
+        int eligible = 0;
+        foreach (var (m, n, k) in Shapes)
+            foreach (var (ta, tb) in new[] { (false, false), (false, true), (true, false), (true, true) })
+                foreach (var (alpha, beta) in new[] { (1.0, 0.0), (-0.75, 1.5) })
+                {
+                    int lda = (ta ? m : k) + 3, ldb = (tb ? k : n) + 1, ldc = n + 2;
+                    T[] a = Random<T>((ta ? k : m) * lda, rng), b = Random<T>((tb ? n : k) * ldb, rng), c0 = Random<T>(m * ldc, rng);
+                    T[] halves = Product(path, GemmStrategy.Auto, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c0, ldc);
+                    T[] whole = Product(path, GemmStrategy.Direct, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c0, ldc);
+                    if (!halves.AsSpan().SequenceEqual(whole))
+                        failures.Add($"{m}x{n}x{k} ta={ta} tb={tb} α={alpha} β={beta}");
+                    if (Splits<T>(m, n, k)) eligible++;
+                }
+        Assert.True(failures.Count == 0, $"{failures.Count} products differ between two halves and the whole:\n" + string.Join("\n", failures));
+        Assert.True(eligible > 0);
+        if (Environment.ProcessorCount >= 2)
+            Assert.True(GemmDirect<T>.Splits - splitsBefore >= eligible, $"expected at least {eligible} direct products in two halves, saw {GemmDirect<T>.Splits - splitsBefore}");
+    }
+
+    /// <summary>The shapes the library should split: direct (small, op(B)'s padded copy within its limit), at least
+    /// the split threshold, C at least a vector wide, and 64 rows or 64 columns to cut.</summary>
+    private static bool Splits<T>(int m, int n, int k) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = System.Runtime.Intrinsics.Vector256<T>.Count;
+        long work = (long)m * n * k;
+        return work <= GemmDirect<T>.Threshold && (long)k * ((n + w - 1) / w * w) <= GemmDirect<T>.CopyLimit &&
+               work >= GemmDirect<T>.SplitThreshold && n >= w && (m >= 64 || n >= 64);
+    }
+
+    private static T[] Product<T>(GemmPath path, GemmStrategy strategy, bool ta, bool tb, int m, int n, int k, double alpha,
+        T[] a, int lda, T[] b, int ldb, double beta, T[] c0, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T[] c = (T[])c0.Clone();
+        GemmPath savedPath = Gemm.ForcedPath;
+        GemmStrategy savedStrategy = Gemm.ForcedStrategy;
+        Gemm.ForcedPath = path;
+        Gemm.ForcedStrategy = strategy;
+        try
+        {
+            if (typeof(T) == typeof(float))
+                Gemm.Multiply(ta, tb, m, n, k, (float)alpha, (float[])(object)a, lda, (float[])(object)b, ldb, (float)beta, (float[])(object)c, ldc);
+            else
+                Gemm.Multiply(ta, tb, m, n, k, alpha, (double[])(object)a, lda, (double[])(object)b, ldb, beta, (double[])(object)c, ldc);
+        }
+        finally
+        {
+            Gemm.ForcedPath = savedPath;
+            Gemm.ForcedStrategy = savedStrategy;
+        }
+        return c;
+    }
+
+    private static T[] Random<T>(int count, Rng rng) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var x = new T[count];
+        for (int i = 0; i < count; i++) x[i] = T.CreateTruncating(rng.NextGaussian());
+        return x;
+    }
+}
