@@ -71,6 +71,31 @@ public class VectorMathTests
     }
 
     [Fact]
+    public void Exp_shifted_gives_the_bits_of_subtracting_then_exp_for_every_length_and_special_value()
+    {
+        // Softmax's one-pass e^(x − max): every length up to 40 (whole vectors, pairs and padded tails), NaN and ±∞
+        // among the inputs and as the shift, both dtypes.
+        var rng = new Rng(9);
+        foreach (double shift in new[] { 0.0, 3.25, -80.0, double.NaN, double.PositiveInfinity })
+            for (int n = 1; n <= 40; n++)
+            {
+                double[] x = new double[n];
+                for (int i = 0; i < n; i++) x[i] = rng.Uniform(-100, 100);
+                if (n > 5) { x[1] = double.NaN; x[3] = double.NegativeInfinity; x[4] = double.PositiveInfinity; x[5] = -0.0; }
+                float[] xf = Array.ConvertAll(x, v => (float)v), yf = new float[n], ef = new float[n];
+                VectorMath.ExpShifted<float>(xf, (float)shift, yf);
+                for (int i = 0; i < n; i++) ef[i] = xf[i] - (float)shift;
+                VectorMath.Exp<float>(ef, ef);
+                Assert.Equal(Array.ConvertAll(ef, BitConverter.SingleToInt32Bits), Array.ConvertAll(yf, BitConverter.SingleToInt32Bits));
+                double[] yd = new double[n], ed = new double[n];
+                VectorMath.ExpShifted<double>(x, shift, yd);
+                for (int i = 0; i < n; i++) ed[i] = x[i] - shift;
+                VectorMath.Exp<double>(ed, ed);
+                Assert.Equal(Array.ConvertAll(ed, BitConverter.DoubleToInt64Bits), Array.ConvertAll(yd, BitConverter.DoubleToInt64Bits));
+            }
+    }
+
+    [Fact]
     public void Float32_exp_is_within_two_ulps_of_the_exact_value_over_the_whole_range()
     {
         // Every float from the underflow to the overflow threshold in fine steps, dense near 0, and a tail.

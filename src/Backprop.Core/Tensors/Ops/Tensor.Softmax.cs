@@ -51,16 +51,17 @@ public sealed partial class Tensor
             {
                 ReadOnlySpan<T> xr = x.Slice(b, n);
                 Span<T> yr = y.Slice(b, n);
-                TensorPrimitives.Subtract(xr, TensorPrimitives.Max(xr), yr);   // x − max ≤ 0: e^(x−max) cannot overflow
+                T max = TensorPrimitives.Max(xr);   // x − max ≤ 0: e^(x−max) cannot overflow
                 if (log)
                 {
+                    TensorPrimitives.Subtract(xr, max, yr);
                     Span<T> er = scratch.Span[..n];
                     VectorMath.Exp<T>(yr, er);
                     TensorPrimitives.Subtract(yr, T.Log(FixedOrder.Sum<T>(er)), yr);   // Σ e^(x−max) ≥ 1
                 }
                 else
                 {
-                    VectorMath.Exp(yr, yr);
+                    VectorMath.ExpShifted(xr, max, yr);   // in one pass, as subtracting first
                     TensorPrimitives.Multiply(yr, T.One / FixedOrder.Sum<T>(yr), yr);   // by 1/Σ, as PyTorch: no division per element
                 }
                 continue;
