@@ -48,6 +48,63 @@ public class GemmDirectWideTests
         }
     }
 
+    [Theory]
+    [InlineData(1, 256, 784)]
+    [InlineData(2, 9, 33)]
+    [InlineData(3, 13, 20)]
+    [InlineData(4, 128, 256)]
+    [InlineData(1, 3, 16)]
+    [InlineData(4, 300, 4000)]
+    public void FewRowsTimesTransposedB_FollowTheDotProductOrder(int m, int n, int k)
+    {
+        // x·Wᵀ for one to four samples: each element in 8 float (4 double) lanes by FMA in k order, the lanes folded
+        // in FixedOrder's tree, the tail by FMA; α and β as everywhere. Sizes past the direct threshold included.
+        DotOrder<float>(m, n, k);
+        DotOrder<double>(m, n, k);
+    }
+
+    private static void DotOrder<T>(int m, int n, int k) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var rng = new Rng(23);
+        int w = Vector256<T>.Count;
+        T[] a = Random<T>(m * k, rng), b = Random<T>(n * k, rng), c0 = Random<T>(m * n, rng);
+        foreach (var (alpha, beta) in new[] { (1.0, 0.0), (-0.75, 1.5) })
+        {
+            T al = T.CreateTruncating(alpha), be = T.CreateTruncating(beta);
+            T[] expected = new T[m * n];
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    T[] lanes = new T[w];
+                    int vectorEnd = k / w * w;
+                    for (int q = 0; q < vectorEnd; q++) lanes[q % w] = T.FusedMultiplyAdd(a[i * k + q], b[j * k + q], lanes[q % w]);
+                    for (int half = w / 2; half >= 1; half /= 2)
+                        for (int l = 0; l < half; l++) lanes[l] += lanes[l + half];
+                    T s = lanes[0];
+                    for (int q = vectorEnd; q < k; q++) s = T.FusedMultiplyAdd(a[i * k + q], b[j * k + q], s);
+                    expected[i * n + j] = be == T.Zero ? al * s : T.FusedMultiplyAdd(s, al, be * c0[i * n + j]);
+                }
+            foreach (GemmPath path in new[] { GemmPath.Auto, GemmPath.Avx2 })
+            {
+                T[] c = (T[])c0.Clone();
+                GemmPath saved = Gemm.ForcedPath;
+                Gemm.ForcedPath = path;
+                try
+                {
+                    if (typeof(T) == typeof(float))
+                        Gemm.Multiply(false, true, m, n, k, (float)alpha, (float[])(object)a, k, (float[])(object)b, k, (float)beta, (float[])(object)c, n);
+                    else
+                        Gemm.Multiply(false, true, m, n, k, alpha, (double[])(object)a, k, (double[])(object)b, k, beta, (double[])(object)c, n);
+                }
+                finally
+                {
+                    Gemm.ForcedPath = saved;
+                }
+                Assert.True(expected.AsSpan().SequenceEqual(c), $"{typeof(T).Name} {m}x{n}x{k} α={alpha} β={beta} {path}");
+            }
+        }
+    }
+
     private static void Check<T>() where T : unmanaged, IFloatingPointIeee754<T>
     {
         var rng = new Rng(17);
