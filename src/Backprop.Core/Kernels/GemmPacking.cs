@@ -27,18 +27,8 @@ internal static unsafe partial class GemmPacking
         int mr = TKernel.MR;
         if (transpose)
         {
-            // op(A)[i, p] = A[p, i]: sweep stored row pc + p once, scattering MR-wide pieces to the panels.
-            for (int p = 0; p < kc; p++)
-            {
-                T* src = a + (pc + p) * lda + ic;
-                T* d = dst + p * mr;
-                for (int i0 = 0; i0 < mc; i0 += mr, d += mr * kc)
-                {
-                    int rows = Math.Min(mr, mc - i0);
-                    for (int i = 0; i < rows; i++) d[i] = src[i0 + i];
-                    for (int i = rows; i < mr; i++) d[i] = T.Zero;
-                }
-            }
+            // op(A)[i, p] = A[p, i]: MR-wide pieces of the stored rows.
+            PackRowPieces(a + pc * lda + ic, lda, kc, mc, mr, dst);
             return;
         }
         bool sixRowBlocks = mr == 6 && typeof(T) == typeof(float) && Avx.IsSupported;
@@ -78,21 +68,8 @@ internal static unsafe partial class GemmPacking
         int nr = TKernel.NR;
         if (!transpose)
         {
-            // op(B)[p, j] = B[p, j]: sweep stored row pc + p once, copying NR-wide pieces to the panels.
-            for (int p = 0; p < kc; p++)
-            {
-                T* src = b + (pc + p) * ldb + jc;
-                T* d = dst + p * nr;
-                int j0 = 0;
-                for (; j0 + nr <= nc; j0 += nr, d += nr * kc)
-                    Unsafe.CopyBlockUnaligned(d, src + j0, (uint)(nr * sizeof(T)));
-                if (j0 < nc)
-                {
-                    int cols = nc - j0;
-                    for (int j = 0; j < cols; j++) d[j] = src[j0 + j];
-                    for (int j = cols; j < nr; j++) d[j] = T.Zero;
-                }
-            }
+            // op(B)[p, j] = B[p, j]: NR-wide pieces of the stored rows.
+            PackRowPieces(b + pc * ldb + jc, ldb, kc, nc, nr, dst);
             return;
         }
         for (int j0 = 0; j0 < nc; j0 += nr, dst += nr * kc)
@@ -119,6 +96,37 @@ internal static unsafe partial class GemmPacking
             }
             for (int j = cols; j < nr; j++)
                 for (int p = 0; p < kc; p++) dst[p * nr + j] = T.Zero;
+        }
+    }
+
+    /// <summary>Stored rows whose pieces form the panels (op(B) as stored, op(A) transposed): panel s gets
+    /// dst[s·w·kc + p·w + j] = src[p·ld + s·w + j] for p &lt; kc, j &lt; w, zeros past <paramref name="width"/>. Whole pieces are
+    /// block copies (op(A) transposed used to go element by element: a 128·128·256 product with Aᵀ took 99 µs on one core
+    /// against 81 µs with A as stored; now 85–96 µs), eight rows at a time into every panel, so neither the reads (rows ld
+    /// apart) nor the writes (panels w·kc apart) jump for long.</summary>
+    private static void PackRowPieces<T>(T* src, nint ld, int kc, int width, int w, T* dst) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int RowsAtOnce = 8;
+        for (int p0 = 0; p0 < kc; p0 += RowsAtOnce)
+        {
+            int p1 = Math.Min(kc, p0 + RowsAtOnce);
+            T* panel = dst;
+            for (int j0 = 0; j0 < width; j0 += w, panel += w * kc)
+            {
+                int cols = Math.Min(w, width - j0);
+                T* row = src + p0 * ld + j0;
+                for (int p = p0; p < p1; p++, row += ld)
+                {
+                    T* d = panel + p * w;
+                    if (cols == w)
+                    {
+                        Unsafe.CopyBlockUnaligned(d, row, (uint)(w * sizeof(T)));
+                        continue;
+                    }
+                    for (int j = 0; j < cols; j++) d[j] = row[j];
+                    for (int j = cols; j < w; j++) d[j] = T.Zero;
+                }
+            }
         }
     }
 }
