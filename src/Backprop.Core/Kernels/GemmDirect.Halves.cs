@@ -7,10 +7,11 @@ internal static unsafe partial class GemmDirect<T>
 {
     /// <summary>
     /// Direct products with m·n·k at or above this (2¹⁶, about 1.3 µs on one core) run in two halves. With the second
-    /// thread awake, as it is between the ops of a training step, halves measured 25–45 % faster on a 2-core Zen 4 from
-    /// here up to <see cref="Threshold"/>, on the 512- and the 256-bit kernels alike (256·128·10: 6.7–7.0 → 3.9–4.8 µs;
+    /// thread awake, as it is between the ops of a training step, halves measured 20–50 % faster in probes on a 2-core
+    /// Zen 4 from here up to <see cref="Threshold"/>, on the 512- and the 256-bit kernels alike (256·128·10: 6.7–7.0 → 3.9–4.8 µs;
     /// 10·128·256: 7.5 → 4.3–5.3 µs; 64·64·32: 2.4 → 1.6 µs; 64·32·32: 1.3 → 0.9–1.0 µs); when it is asleep, the caller runs
-    /// both halves itself (<see cref="SecondThread.Run"/>), at the cost of the hand-off.
+    /// both halves itself (<see cref="SecondThread.Run"/>), at the cost of the hand-off. Some processes run the second half
+    /// markedly slower than the first (docs/performance.md; cause not found), and there a split can lose to one core.
     /// </summary>
     public const long SplitThreshold = 1L << 16;
 
@@ -35,6 +36,7 @@ internal static unsafe partial class GemmDirect<T>
         try
         {
             int mid = byRows ? p.M / 2 / 8 * 8 : p.N / 2 / 32 * 32;
+            Pair.Wide = Wide;   // the caller's path (Gemm.ForcedPath is per thread)
             Pair.First = byRows ? p.Rows(0, mid) : p.Columns(0, mid);
             Pair.Second = byRows ? p.Rows(mid, p.M - mid) : p.Columns(mid, p.N - mid);
             Splits++; // only the holder of the second thread writes it
@@ -52,7 +54,8 @@ internal static unsafe partial class GemmDirect<T>
     private static class Pair
     {
         public static GemmProblem<T> First, Second;
-        public static readonly Action RunFirst = () => Run(First);
-        public static readonly Action RunSecond = () => Run(Second);
+        public static bool Wide;
+        public static readonly Action RunFirst = () => Run(First, Wide);
+        public static readonly Action RunSecond = () => Run(Second, Wide);
     }
 }

@@ -15,10 +15,10 @@ internal static unsafe partial class GemmDirect<T>
         public readonly int Width = width;
     }
 
-    /// <summary>Every row of C, by the kernels this thread uses.</summary>
-    private static void AllRows(in RowBlocks rows)
+    /// <summary>Every row of C, by the 512-bit kernels (<paramref name="wide"/>) or the 256-bit ones.</summary>
+    private static void AllRows(in RowBlocks rows, bool wide)
     {
-        if (Wide) WideRows(rows, 0, rows.P.M);
+        if (wide) WideRows(rows, 0, rows.P.M);
         else NarrowRows(rows, 0, rows.P.M);
     }
 }

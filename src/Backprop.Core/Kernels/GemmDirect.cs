@@ -37,39 +37,50 @@ internal static unsafe partial class GemmDirect<T> where T : unmanaged, IFloatin
     public const long CopyLimit = 1L << 16;
 
     /// <summary>
-    /// A product with at most this many rows of C (a single sample, a batch of a few) takes the direct path at any
-    /// size when it reads op(B) in place: packing would copy all of op(B) to use each element only m times. On a 2-core
+    /// A product with at most this many rows of C (a single sample, a batch of a few) takes the direct path up to
+    /// <see cref="FewRowsLimit"/> when it reads op(B) in place: packing would copy all of op(B) to use each element only m times. On a 2-core
     /// Zen 4: x·Wᵀ at 1·256·784 took 42 µs packed, 1·128·256 26 µs through the transposed copy of op(B).
     /// </summary>
     public const int FewRows = 4;
 
+    /// <summary>
+    /// The largest few-row product (m·n·k) taken directly: the direct path uses at most two cores (dot products one),
+    /// and past this a packed product split over every core should win on machines with more than two (a guess: only a
+    /// 2-core machine was measured). 1·4096·1024 is at the limit.
+    /// </summary>
+    public const long FewRowsLimit = 1L << 22;
+
     /// <summary>Whether <paramref name="p"/> takes the direct path: small enough, or few rows with op(B) read in place.</summary>
     public static bool Suits(in GemmProblem<T> p) =>
-        p.M <= FewRows && (DotProducts(p) || (!p.TransposeB && p.N % W == 0)) ||
+        p.M <= FewRows && (DotProducts(p) || (!p.TransposeB && p.N % W == 0)) && (long)p.M * p.N * p.K <= FewRowsLimit ||
         (long)p.M * p.N * p.K <= Threshold && (long)p.K * GemmBlocking.RoundUp(p.N, W) <= CopyLimit;
 
-    /// <summary>Whether <see cref="Run"/> computes <paramref name="p"/> as dot products of stored rows (A untransposed, B
+    /// <summary>Whether <see cref="Run(in GemmProblem{T}, bool)"/> computes <paramref name="p"/> as dot products of stored rows (A untransposed, B
     /// transposed, k at least a vector): for a C narrower than a vector, or with few rows.</summary>
     private static bool DotProducts(in GemmProblem<T> p) =>
         !p.TransposeA && p.TransposeB && p.K >= W && (p.N < W || p.M <= FewRows);
 
     private static int W => Vector256<T>.Count;
 
-    /// <summary>Runs <paramref name="p"/> (k ≥ 1, α ≠ 0, m, n ≥ 1).</summary>
-    public static void Run(in GemmProblem<T> p)
+    /// <summary>Runs <paramref name="p"/> (k ≥ 1, α ≠ 0, m, n ≥ 1) on the kernels of the calling thread's path.</summary>
+    public static void Run(in GemmProblem<T> p) => Run(p, Wide);
+
+    /// <summary>Runs <paramref name="p"/> on the 512-bit kernels (<paramref name="wide"/>) or the 256-bit ones: the halves of
+    /// a split product take the caller's choice, which <see cref="Gemm.ForcedPath"/> (per thread) may have set.</summary>
+    private static void Run(in GemmProblem<T> p, bool wide)
     {
         if (p.N < W && p.TransposeA && p.M % W == 0) // m ≥ 1, so m is a non-zero multiple of W
             // Narrow C (n < W ≤ m) with op(A)ᵀ = A stored in whole vectors (∂W = δᵀ·x with few
             // inputs): compute Cᵀ = op(B)ᵀ·op(A)ᵀ, so vectors run along m instead of being mostly
             // padding along n, with A read in place; Cᵀ is stored into C with swapped strides.
             Vectors(new GemmProblem<T>(!p.TransposeB, !p.TransposeA, p.N, p.M, p.K, p.Alpha, p.B, p.Ldb, p.A, p.Lda, p.Beta, p.C, p.Ldc),
-                transposedC: true);
+                transposedC: true, wide);
         else if (DotProducts(p))
             // Narrow C from x·Wᵀ (a layer with few outputs), or a few rows of it (a few samples): each C[i, j] is a
             // dot product of two contiguous rows, stored A row i and stored B row j, and op(B) is read once, in place.
             Dots(p);
         else
-            Vectors(p, transposedC: false);
+            Vectors(p, transposedC: false, wide);
     }
 
     /// <summary>C[i, j] = α·A[i, :]·B[j, :] + β·C[i, j] for untransposed A and transposed B: four rows of A against one row
@@ -169,7 +180,7 @@ internal static unsafe partial class GemmDirect<T> where T : unmanaged, IFloatin
     /// The vector product; with <paramref name="transposedC"/>, element [i, j] of the product goes to
     /// C[j·ldc + i] (the caller passed the transposed problem).
     /// </summary>
-    private static void Vectors(in GemmProblem<T> p, bool transposedC)
+    private static void Vectors(in GemmProblem<T> p, bool transposedC, bool wide)
     {
         T* b = p.B;
         nint ldb = p.Ldb;
@@ -194,7 +205,7 @@ internal static unsafe partial class GemmDirect<T> where T : unmanaged, IFloatin
         // Element [i, j] of the product is C[i·cRow + j·cColumn].
         nint cRow = transposedC ? 1 : p.Ldc, cColumn = transposedC ? p.Ldc : 1;
         // Hook: 512-bit kernels on AVX-512 (GemmDirect.Rows.cs, GemmDirect.Wide.cs), the same chains and bits.
-        AllRows(new RowBlocks(p, b, ldb, width, rowStep, depthStep, cRow, cColumn));
+        AllRows(new RowBlocks(p, b, ldb, width, rowStep, depthStep, cRow, cColumn), wide);
     }
 
     /// <summary>Rows [<paramref name="from"/>, <paramref name="to"/>) of <see cref="Vectors"/>' product, four at a

@@ -6,7 +6,8 @@ namespace Backprop.Kernels;
 /// One long-lived background thread that takes the other half of a two-way split (of a product, or of an elementwise
 /// job through <see cref="Halves"/>). The caller publishes the job, runs its own half, then either waits for this
 /// thread's or, when this thread has not taken it yet (it was asleep, or the machine did not schedule it), runs that
-/// half too: a split is never slower than the whole job on the caller by more than the hand-off itself. No allocation
+/// half too, so a second thread that is late to start costs at most the hand-off (one that has started and runs slowly
+/// is waited for). No allocation
 /// and no thread-pool scheduling per call, which matters for the mid-sized products of a training step.
 /// One caller at a time: a caller that cannot acquire it (another caller has it) splits its work
 /// some other way.
@@ -69,8 +70,11 @@ internal static class SecondThread
             if (Take())
             {
                 // Not started: the second thread will never touch it now. Run it here unless mine failed.
-                Stolen++;
-                if (mineDone) RunJob(theirs);
+                if (mineDone)
+                {
+                    Stolen++;
+                    RunJob(theirs);
+                }
             }
             else
             {

@@ -88,7 +88,7 @@ public sealed class HandoffTests
         }
         Assert.Equal(onCaller, SecondThread.Stolen - stolenBefore);
         Assert.True(onCaller > 0, "the caller never ran a half the blocked second thread had not taken");
-        // A half that fails on the caller is reported as one that fails on the second thread.
+        // A failing half is reported the same way wherever it ran (after the pause, usually on the caller).
         Thread.Sleep(2);
         Assert.True(SecondThread.TryAcquire());
         try
