@@ -16,7 +16,7 @@ internal static unsafe partial class GemmDirect<T>
     public const long SplitThreshold = 1L << 16;
 
     /// <summary>How many direct products have run in two halves (tests check that a shape really splits).</summary>
-    internal static long Splits { get; private set; }
+    internal static long Splits => Interlocked.Read(ref s_splits);
 
     /// <summary>
     /// Runs <paramref name="p"/> (a direct product, k ≥ 1, α ≠ 0) in two halves and returns true, or returns false having
@@ -25,37 +25,28 @@ internal static unsafe partial class GemmDirect<T>
     /// Either cut leaves every element's chain of multiply-adds as it was (rows are independent; column blocks start at
     /// multiples of four vectors, as in the whole product), and each half takes the whole's kernels, so the bits do not
     /// change. The dot products stay whole: split, 1·256·784 measured 29 → 80–95 µs, its second half several times slower
-    /// than the first on the other core (not explained; the vector kernels split evenly).
+    /// than the first on the other core (not explained).
     /// </summary>
     public static bool TryRunInHalves(in GemmProblem<T> p)
     {
         bool byRows = p.M >= 64;
         if ((long)p.M * p.N * p.K < SplitThreshold || p.N < W || DotProducts(p) || !(byRows || p.N >= 64) ||
-            Environment.ProcessorCount < 2 || !SecondThread.TryAcquire())
+            Environment.ProcessorCount < 2)
             return false;
-        try
-        {
-            int mid = byRows ? p.M / 2 / 8 * 8 : p.N / 2 / 32 * 32;
-            Pair.Wide = Wide;   // the caller's path (Gemm.ForcedPath is per thread)
-            Pair.First = byRows ? p.Rows(0, mid) : p.Columns(0, mid);
-            Pair.Second = byRows ? p.Rows(mid, p.M - mid) : p.Columns(mid, p.N - mid);
-            Splits++; // only the holder of the second thread writes it
-            SecondThread.Run(Pair.RunSecond, Pair.RunFirst);
-        }
-        finally
-        {
-            SecondThread.Release();
-        }
+        int mid = byRows ? p.M / 2 / 8 * 8 : p.N / 2 / 32 * 32;
+        bool wide = Wide;   // the caller's path (Gemm.ForcedPath is per thread)
+        var first = new Half(byRows ? p.Rows(0, mid) : p.Columns(0, mid), wide);
+        var second = new Half(byRows ? p.Rows(mid, p.M - mid) : p.Columns(mid, p.N - mid), wide);
+        if (!SecondThread.TryRunHalves(first, second)) return false;
+        Interlocked.Increment(ref s_splits);
         return true;
     }
 
-    /// <summary>The two halves, in static fields so the delegates are built once. Written only by the caller holding
-    /// <see cref="SecondThread"/>.</summary>
-    private static class Pair
+    private static long s_splits;
+
+    /// <summary>One half of a split direct product, on the caller's kernels.</summary>
+    private readonly struct Half(GemmProblem<T> problem, bool wide) : IHalf
     {
-        public static GemmProblem<T> First, Second;
-        public static bool Wide;
-        public static readonly Action RunFirst = () => Run(First, Wide);
-        public static readonly Action RunSecond = () => Run(Second, Wide);
+        public void Run() => GemmDirect<T>.Run(problem, wide);
     }
 }

@@ -64,34 +64,20 @@ internal static unsafe class GemmDriver<T> where T : unmanaged, IFloatingPointIe
     private static void Slabs<TKernel>(GemmProblem<T> problem, bool byColumns, int extent, int slab, int slabs)
         where TKernel : IGemmMicroKernel<T>
     {
-        if (slabs == 2 && SecondThread.TryAcquire())
+        if (slabs == 2)
         {
-            try
-            {
-                int rest = extent - slab;
-                TwoSlabs<TKernel>.First = byColumns ? problem.Columns(0, slab) : problem.Rows(0, slab);
-                TwoSlabs<TKernel>.Second = byColumns ? problem.Columns(slab, rest) : problem.Rows(slab, rest);
-                SecondThread.Run(TwoSlabs<TKernel>.RunSecond, TwoSlabs<TKernel>.RunFirst);
-            }
-            finally
-            {
-                SecondThread.Release();
-            }
-            return;
+            int rest = extent - slab;
+            var first = new Slab<TKernel>(byColumns ? problem.Columns(0, slab) : problem.Rows(0, slab));
+            var second = new Slab<TKernel>(byColumns ? problem.Columns(slab, rest) : problem.Rows(slab, rest));
+            if (SecondThread.TryRunHalves(first, second)) return;
         }
         ThreadPoolSlabs<TKernel>(problem, byColumns, extent, slab, slabs);
     }
 
-    /// <summary>
-    /// The two halves of a product handed to <see cref="SecondThread"/>, in static fields so that the
-    /// delegates are built once. Written only by the caller holding <see cref="SecondThread"/>'s gate;
-    /// the second thread reads them after the caller's start signal.
-    /// </summary>
-    private static class TwoSlabs<TKernel> where TKernel : IGemmMicroKernel<T>
+    /// <summary>One slab of C, computed by the packed loop nest on whichever thread runs it.</summary>
+    private readonly struct Slab<TKernel>(GemmProblem<T> problem) : IHalf where TKernel : IGemmMicroKernel<T>
     {
-        public static GemmProblem<T> First, Second;
-        public static readonly Action RunFirst = () => Sequential<TKernel>(First);
-        public static readonly Action RunSecond = () => Sequential<TKernel>(Second);
+        public void Run() => Sequential<TKernel>(problem);
     }
 
     private static void ThreadPoolSlabs<TKernel>(GemmProblem<T> problem, bool byColumns, int extent, int slab, int slabs)

@@ -39,7 +39,7 @@ internal static class Halves
     }
 
     /// <summary>How many jobs have run split in two (tests check that a path really splits).</summary>
-    internal static long Splits { get; private set; }
+    internal static long Splits => Interlocked.Read(ref s_splits);
 
     /// <summary>Runs <paramref name="job"/> over [0, <paramref name="count"/>), split in two when
     /// <paramref name="work"/> (its size in elements touched) reaches <see cref="MinElements"/>, each part given to
@@ -48,25 +48,21 @@ internal static class Halves
     public static void Run<TJob>(in TJob job, int count, long work, int chunk, int grain = 16) where TJob : struct, IRangeJob
     {
         int mid = count / 2 / grain * grain;
-        if (work < MinElements || mid == 0 || Environment.ProcessorCount < 2 || !SecondThread.TryAcquire())
+        if (work >= MinElements && mid > 0 && Environment.ProcessorCount >= 2 &&
+            SecondThread.TryRunHalves(new Part<TJob>(job, 0, mid, chunk), new Part<TJob>(job, mid, count, chunk)))
         {
-            InChunks(job, 0, count, chunk);
+            Interlocked.Increment(ref s_splits);
             return;
         }
-        try
-        {
-            Slot<TJob>.Job = job;
-            Slot<TJob>.Mid = mid;
-            Slot<TJob>.Count = count;
-            Slot<TJob>.Chunk = chunk;
-            Splits++; // only the holder of the second thread writes it
-            SecondThread.Run(Slot<TJob>.Second, Slot<TJob>.First);
-        }
-        finally
-        {
-            Slot<TJob>.Job = default;
-            SecondThread.Release();
-        }
+        InChunks(job, 0, count, chunk);
+    }
+
+    private static long s_splits;
+
+    /// <summary>The indices [from, to) of a job, given to it at most <c>chunk</c> at a time.</summary>
+    private readonly struct Part<TJob>(TJob job, int from, int to, int chunk) : IHalf where TJob : struct, IRangeJob
+    {
+        public void Run() => InChunks(job, from, to, chunk);
     }
 
     private static void InChunks<TJob>(in TJob job, int from, int to, int chunk) where TJob : struct, IRangeJob
@@ -77,15 +73,5 @@ internal static class Halves
             job.Run(start, end);
             start = end;
         }
-    }
-
-    /// <summary>The job being split, in static fields so the two delegates are built once per job type.
-    /// Written only by the caller holding <see cref="SecondThread"/>.</summary>
-    private static class Slot<TJob> where TJob : struct, IRangeJob
-    {
-        public static TJob Job;
-        public static int Mid, Count, Chunk;
-        public static readonly Action First = () => InChunks(Job, 0, Mid, Chunk);
-        public static readonly Action Second = () => InChunks(Job, Mid, Count, Chunk);
     }
 }

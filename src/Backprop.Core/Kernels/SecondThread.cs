@@ -86,6 +86,38 @@ internal static class SecondThread
             throw new AggregateException("The second half of the job failed.", error);
     }
 
+    /// <summary>
+    /// Runs <paramref name="mine"/> on the calling thread and <paramref name="theirs"/> on the second thread (see
+    /// <see cref="Run"/>) and returns true, or returns false at once, having run nothing, when another caller holds the
+    /// thread. The halves are structs kept in static slots, so a split allocates nothing.
+    /// </summary>
+    public static bool TryRunHalves<THalf>(in THalf mine, in THalf theirs) where THalf : struct, IHalf
+    {
+        if (!TryAcquire()) return false;
+        try
+        {
+            Slots<THalf>.Mine = mine;
+            Slots<THalf>.Theirs = theirs;
+            Run(Slots<THalf>.RunTheirs, Slots<THalf>.RunMine);
+        }
+        finally
+        {
+            Slots<THalf>.Mine = default;
+            Slots<THalf>.Theirs = default;
+            Release();
+        }
+        return true;
+    }
+
+    /// <summary>The halves of the split in progress, in static fields so that the delegates are built once per half type.
+    /// Written only by the caller holding the thread; the second thread reads them after the start signal.</summary>
+    private static class Slots<THalf> where THalf : struct, IHalf
+    {
+        public static THalf Mine, Theirs;
+        public static readonly Action RunMine = () => Mine.Run();
+        public static readonly Action RunTheirs = () => Theirs.Run();
+    }
+
     /// <summary>Takes the posted job for whoever calls it first: true for exactly one of the two threads.</summary>
     private static bool Take() => Interlocked.CompareExchange(ref s_open, 0, 1) == 1;
 
@@ -112,4 +144,12 @@ internal static class SecondThread
             s_done.Post();
         }
     }
+}
+
+/// <summary>One half of a job split between the calling thread and <see cref="SecondThread"/>: a struct holding what it
+/// needs (pointers into memory the caller keeps pinned until both halves are done).</summary>
+internal interface IHalf
+{
+    /// <summary>Does this half's work.</summary>
+    void Run();
 }

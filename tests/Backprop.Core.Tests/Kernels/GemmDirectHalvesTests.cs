@@ -45,9 +45,9 @@ public sealed class GemmDirectHalvesTests
                 {
                     if (!Direct<T>(m, n, k, ta, tb)) continue;   // packed: another order, compared elsewhere (GemmOrderTests)
                     int lda = (ta ? m : k) + 3, ldb = (tb ? k : n) + 1, ldc = n + 2;
-                    T[] a = Random<T>((ta ? k : m) * lda, rng), b = Random<T>((tb ? n : k) * ldb, rng), c0 = Random<T>(m * ldc, rng);
-                    T[] halves = Product(path, GemmStrategy.Auto, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c0, ldc);
-                    T[] whole = Product(path, GemmStrategy.Direct, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c0, ldc);
+                    T[] a = GemmCall.Random<T>((ta ? k : m) * lda, rng), b = GemmCall.Random<T>((tb ? n : k) * ldb, rng), c0 = GemmCall.Random<T>(m * ldc, rng);
+                    T[] halves = GemmCall.Product(path, GemmStrategy.Auto, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c0, ldc);
+                    T[] whole = GemmCall.Product(path, GemmStrategy.Direct, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c0, ldc);
                     if (!halves.AsSpan().SequenceEqual(whole))
                         failures.Add($"{m}x{n}x{k} ta={ta} tb={tb} α={alpha} β={beta}");
                     if (Splits<T>(m, n, k, ta, tb)) eligible++;
@@ -79,34 +79,4 @@ public sealed class GemmDirectHalvesTests
     private static bool Splits<T>(int m, int n, int k, bool ta, bool tb) where T : unmanaged, IFloatingPointIeee754<T> =>
         Direct<T>(m, n, k, ta, tb) && (long)m * n * k >= GemmDirect<T>.SplitThreshold && n >= System.Runtime.Intrinsics.Vector256<T>.Count &&
         !Dots<T>(m, n, k, ta, tb) && (m >= 64 || n >= 64);
-
-    private static T[] Product<T>(GemmPath path, GemmStrategy strategy, bool ta, bool tb, int m, int n, int k, double alpha,
-        T[] a, int lda, T[] b, int ldb, double beta, T[] c0, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        T[] c = (T[])c0.Clone();
-        GemmPath savedPath = Gemm.ForcedPath;
-        GemmStrategy savedStrategy = Gemm.ForcedStrategy;
-        Gemm.ForcedPath = path;
-        Gemm.ForcedStrategy = strategy;
-        try
-        {
-            if (typeof(T) == typeof(float))
-                Gemm.Multiply(ta, tb, m, n, k, (float)alpha, (float[])(object)a, lda, (float[])(object)b, ldb, (float)beta, (float[])(object)c, ldc);
-            else
-                Gemm.Multiply(ta, tb, m, n, k, alpha, (double[])(object)a, lda, (double[])(object)b, ldb, beta, (double[])(object)c, ldc);
-        }
-        finally
-        {
-            Gemm.ForcedPath = savedPath;
-            Gemm.ForcedStrategy = savedStrategy;
-        }
-        return c;
-    }
-
-    private static T[] Random<T>(int count, Rng rng) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var x = new T[count];
-        for (int i = 0; i < count; i++) x[i] = T.CreateTruncating(rng.NextGaussian());
-        return x;
-    }
 }

@@ -30,7 +30,7 @@ public class GemmDirectWideTests
     public void SkinnyShapes_FollowTheSingleChain_OnEveryPath(int m, int n, int k, bool ta, bool tb)
     {
         var rng = new Rng(21);
-        float[] a = Random<float>(m * k, rng), b = Random<float>(k * n, rng);
+        float[] a = GemmCall.Random<float>(m * k, rng), b = GemmCall.Random<float>(k * n, rng);
         float[] expected = new float[m * n];
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++)
@@ -42,8 +42,7 @@ public class GemmDirectWideTests
             }
         foreach (GemmPath path in new[] { GemmPath.Auto, GemmPath.Avx512, GemmPath.Avx2 })
         {
-            float[] c = new float[m * n];
-            Run(path, () => Gemm.Multiply(ta, tb, m, n, k, 1f, a, ta ? m : k, b, tb ? k : n, 0f, c, n));
+            float[] c = GemmCall.Product(path, GemmStrategy.Direct, ta, tb, m, n, k, 1.0, a, ta ? m : k, b, tb ? k : n, 0.0, new float[m * n], n);
             Assert.Equal(expected, c);
         }
     }
@@ -67,7 +66,7 @@ public class GemmDirectWideTests
     {
         var rng = new Rng(23);
         int w = Vector256<T>.Count;
-        T[] a = Random<T>(m * k, rng), b = Random<T>(n * k, rng), c0 = Random<T>(m * n, rng);
+        T[] a = GemmCall.Random<T>(m * k, rng), b = GemmCall.Random<T>(n * k, rng), c0 = GemmCall.Random<T>(m * n, rng);
         foreach (var (alpha, beta) in new[] { (1.0, 0.0), (-0.75, 1.5) })
         {
             T al = T.CreateTruncating(alpha), be = T.CreateTruncating(beta);
@@ -86,20 +85,7 @@ public class GemmDirectWideTests
                 }
             foreach (GemmPath path in new[] { GemmPath.Auto, GemmPath.Avx2 })
             {
-                T[] c = (T[])c0.Clone();
-                GemmPath saved = Gemm.ForcedPath;
-                Gemm.ForcedPath = path;
-                try
-                {
-                    if (typeof(T) == typeof(float))
-                        Gemm.Multiply(false, true, m, n, k, (float)alpha, (float[])(object)a, k, (float[])(object)b, k, (float)beta, (float[])(object)c, n);
-                    else
-                        Gemm.Multiply(false, true, m, n, k, alpha, (double[])(object)a, k, (double[])(object)b, k, beta, (double[])(object)c, n);
-                }
-                finally
-                {
-                    Gemm.ForcedPath = saved;
-                }
+                T[] c = GemmCall.Product(path, GemmStrategy.Auto, false, true, m, n, k, alpha, a, k, b, k, beta, c0, n);
                 Assert.True(expected.AsSpan().SequenceEqual(c), $"{typeof(T).Name} {m}x{n}x{k} α={alpha} β={beta} {path}");
             }
         }
@@ -118,45 +104,14 @@ public class GemmDirectWideTests
                         {
                             // Stored A is m×k (k×m transposed), B k×n (n×k); every leading dimension padded.
                             int lda = (ta ? m : k) + 3, ldb = (tb ? k : n) + 2, ldc = n + 5;
-                            T[] a = Random<T>((ta ? k : m) * lda, rng), b = Random<T>((tb ? n : k) * ldb, rng), c0 = Random<T>(m * ldc, rng);
-                            T[] wide = Product(GemmPath.Avx512, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c0, ldc);
-                            T[] narrow = Product(GemmPath.Avx2, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c0, ldc);
+                            T[] a = GemmCall.Random<T>((ta ? k : m) * lda, rng), b = GemmCall.Random<T>((tb ? n : k) * ldb, rng), c0 = GemmCall.Random<T>(m * ldc, rng);
+                            T[] wide = GemmCall.Product(GemmPath.Avx512, GemmStrategy.Direct, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c0, ldc);
+                            T[] narrow = GemmCall.Product(GemmPath.Avx2, GemmStrategy.Direct, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c0, ldc);
                             checkedProducts++;
                             if (!wide.AsSpan().SequenceEqual(narrow))
                                 failures.Add($"{m}x{n}x{k} ta={ta} tb={tb} α={alpha} β={beta}");
                         }
         Assert.Equal(Ms.Length * Ns.Length * Ks.Length * 8, checkedProducts);
         Assert.True(failures.Count == 0, $"{failures.Count} products differ between the 512- and 256-bit direct kernels (Vector512 accelerated: {Vector512.IsHardwareAccelerated}):\n" + string.Join("\n", failures.Take(20)));
-    }
-
-    private static T[] Product<T>(GemmPath path, bool ta, bool tb, int m, int n, int k, double alpha, T[] a, int lda, T[] b, int ldb, double beta, T[] c0, int ldc)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        T[] c = (T[])c0.Clone();
-        Run(path, () =>
-        {
-            if (typeof(T) == typeof(float))
-                Gemm.Multiply(ta, tb, m, n, k, (float)alpha, (float[])(object)a, lda, (float[])(object)b, ldb, (float)beta, (float[])(object)c, ldc);
-            else
-                Gemm.Multiply(ta, tb, m, n, k, alpha, (double[])(object)a, lda, (double[])(object)b, ldb, beta, (double[])(object)c, ldc);
-        });
-        return c;
-    }
-
-    private static void Run(GemmPath path, Action body)
-    {
-        GemmPath savedPath = Gemm.ForcedPath;
-        GemmStrategy savedStrategy = Gemm.ForcedStrategy;
-        Gemm.ForcedPath = path;
-        Gemm.ForcedStrategy = GemmStrategy.Direct;
-        try { body(); }
-        finally { Gemm.ForcedPath = savedPath; Gemm.ForcedStrategy = savedStrategy; }
-    }
-
-    private static T[] Random<T>(int count, Rng rng) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var x = new T[count];
-        for (int i = 0; i < count; i++) x[i] = T.CreateTruncating(rng.NextGaussian());
-        return x;
     }
 }
