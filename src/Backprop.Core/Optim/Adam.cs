@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Numerics;
-using System.Numerics.Tensors;
 
 namespace Backprop.Optim;
 
@@ -97,73 +96,22 @@ public class Adam : Optimizer
             MinusStepSize = T.CreateTruncating(-(LearningRate / biasCorrection1)),
             Decoupled = _decoupled,
             WeightDecay = WeightDecay != 0,
+            AmsGrad = AmsGrad,
         };
         Span<T> m = State<T>(_firstMoments, index), v = State<T>(_secondMoments, index);
         Span<T> vMax = AmsGrad ? State<T>(_maxSecondMoments, index) : default;
         fixed (T* pp = p, pg = grad, pm = m, pv = v, pvm = vMax)
-            Kernels.Halves.Run(new AdamJob<T>(constants, pp, pg, pm, pv, AmsGrad ? pvm : null), p.Length, p.Length, Kernels.Halves.ElementChunk<T>(p.Length, AmsGrad ? 5 : 4));
+            Kernels.Halves.Run(new AdamUpdate<T>(constants, pp, pg, pm, pv, AmsGrad ? pvm : null), p.Length, p.Length, Kernels.Halves.ElementChunk<T>(p.Length, AmsGrad ? 5 : 4));
     }
 
     /// <summary>βᵗ by repeated squaring: IEEE multiplications only, so the same bits on every machine (the C
     /// runtime's pow may differ between libraries; docs/reproducibility.md).</summary>
-    private static double Power(double beta, int t)
+    internal static double Power(double beta, int t)
     {
         double result = 1, square = beta;
         for (int e = t; e > 0; e >>= 1, square *= square)
             if ((e & 1) != 0) result *= square;
         return result;
-    }
-
-    private struct AdamConstants<T>
-    {
-        public T Decay, Beta1, OneMinusBeta1, Beta2, OneMinusBeta2, SqrtBiasCorrection2, Eps, MinusStepSize;
-        public bool Decoupled, WeightDecay;
-    }
-
-    /// <summary>The update of elements [from, to), a chunk at a time so that each chunk's passes stay in L1;
-    /// every element goes through the same operations, so chunking (and the two-way split) leaves results unchanged.</summary>
-    private readonly unsafe struct AdamJob<T>(AdamConstants<T> k, T* p, T* grad, T* m, T* v, T* vMax) : Kernels.IRangeJob
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        private const int Chunk = 1024;
-
-        public void Run(int from, int to)
-        {
-            Span<T> scratch = stackalloc T[2 * Chunk];
-            for (int start = from, n; start < to; start += n)   // += n: no overflow near int.MaxValue
-            {
-                n = Math.Min(Chunk, to - start);
-                Span<T> pc = new(p + start, n), mc = new(m + start, n), vc = new(v + start, n);
-                ReadOnlySpan<T> gradc = new(grad + start, n);
-                Span<T> g = scratch[..n], s = scratch.Slice(Chunk, n);
-                if (k.Decoupled)
-                {
-                    if (k.WeightDecay) TensorPrimitives.Multiply(pc, k.Decay, pc);          // p = p·(1 − ηλ)
-                    gradc.CopyTo(g);
-                }
-                else if (k.WeightDecay) TensorPrimitives.MultiplyAdd(pc, k.Decay, gradc, g); // g = g + λ·p
-                else gradc.CopyTo(g);
-
-                TensorPrimitives.Multiply(mc, k.Beta1, mc);
-                TensorPrimitives.MultiplyAdd(g, k.OneMinusBeta1, mc, mc);       // m = β₁·m + (1 − β₁)·g
-                TensorPrimitives.Multiply(vc, k.Beta2, vc);
-                TensorPrimitives.Multiply(g, g, s);
-                TensorPrimitives.MultiplyAdd(s, k.OneMinusBeta2, vc, vc);       // v = β₂·v + (1 − β₂)·g²
-
-                ReadOnlySpan<T> second = vc;
-                if (vMax is not null)
-                {
-                    Span<T> vMaxc = new(vMax + start, n);
-                    TensorPrimitives.Max(vMaxc, vc, vMaxc);
-                    second = vMaxc;
-                }
-                TensorPrimitives.Sqrt(second, s);
-                TensorPrimitives.Divide(s, k.SqrtBiasCorrection2, s);
-                TensorPrimitives.Add(s, k.Eps, s);                               // denom = √v/√(1 − β₂ᵗ) + ε
-                TensorPrimitives.Divide(mc, s, s);
-                TensorPrimitives.MultiplyAdd(s, k.MinusStepSize, pc, pc);        // p = p − stepSize·m/denom
-            }
-        }
     }
 
     /// <inheritdoc/>
