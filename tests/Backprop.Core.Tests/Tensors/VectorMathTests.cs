@@ -49,6 +49,25 @@ public class VectorMathTests
         for (int i = 0; i < x.Length; i++) Assert.Equal(Math.Tanh(x[i]), y[i], 1e-14);
     }
 
+    /// <summary>Floats run on 512-bit vectors where the runtime accelerates them, else on Vector&lt;T&gt;: both must give the
+    /// same bits. Every 251st float bit pattern (all signs, exponents, NaNs, subnormals), in a length with a tail.</summary>
+    [SkippableTheory]
+    [InlineData("exp")]
+    [InlineData("tanh")]
+    [InlineData("sigmoid")]
+    public void Float32_functions_give_the_same_bits_on_512_bit_and_narrower_vectors(string function)
+    {
+        Skip.IfNot(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated, "no accelerated 512-bit vectors on this machine");
+        var x = new float[(int)(0x1_0000_0000L / 251) + 3];
+        for (int i = 0; i < x.Length; i++) x[i] = BitConverter.Int32BitsToSingle((int)((long)i * 251));
+        float[] wide = new float[x.Length], narrow = new float[x.Length];
+        VectorMath.OnLanes<FloatLanes512>(function, x, wide);
+        VectorMath.OnLanes<FloatLanes>(function, x, narrow);
+        for (int i = 0; i < x.Length; i++)
+            Assert.True(BitConverter.SingleToInt32Bits(wide[i]) == BitConverter.SingleToInt32Bits(narrow[i]),
+                $"{function}({x[i]:R}): {wide[i]:R} on 512-bit vectors, {narrow[i]:R} on {System.Numerics.Vector<float>.Count}-float ones");
+    }
+
     [Fact]
     public void Float32_exp_gives_the_same_bits_whether_a_vector_takes_the_common_or_the_general_path()
     {

@@ -8,11 +8,12 @@ using System.Runtime.Intrinsics.X86;
 namespace Backprop;
 
 /// <summary>
-/// Our own exp, tanh and sigmoid (float32 and float64), written once on <see cref="Vector{T}"/> with fused
-/// multiply-adds, so that they give the same bits on every machine and SIMD path (docs/reproducibility.md):
-/// every step is a lane-wise IEEE operation with fixed constants, so the vector width (256 bits on AVX2 and
-/// AVX-512, 128 on Vector128-only hardware and Arm64, software without SIMD) does not matter, and tails are
-/// computed by the same vector code, padded. They are within a few ulps of the exact values, and several times faster than
+/// Our own exp, tanh and sigmoid (float32 and float64), written once with fused multiply-adds — the float ones on
+/// <see cref="IFloatLanes{TV}"/> (512-bit vectors where the runtime accelerates them, else <see cref="Vector{T}"/>), the
+/// double ones on <see cref="Vector{T}"/> — so that they give the same bits on every machine and SIMD path
+/// (docs/reproducibility.md): every step is a lane-wise IEEE operation with fixed constants, so the vector width (512
+/// or 256 bits on AVX-512, 256 on AVX2, 128 on Vector128-only hardware and Arm64, software without SIMD) does not
+/// matter, and tails are computed by the same vector code, padded. They are within a few ulps of the exact values, and several times faster than
 /// <see cref="TensorPrimitives"/>' float versions on AVX2. exp x = 2ⁿ·eʳ with x = n·ln2 + r;
 /// tanh x = −m/(2 + m) · sign x with m = eʸ − 1 (expm1) at y = −2|x|, which has no cancellation for small
 /// |x|; σ(x) = 1/(1 + e⁻ˣ). The FMAs are fused in software where the hardware has none. Log and Pow use the C runtime's scalar functions, one element at a time.
@@ -20,33 +21,21 @@ namespace Backprop;
 internal static class VectorMath
 {
     /// <summary>y = tanh x elementwise (<paramref name="y"/> may be <paramref name="x"/>).</summary>
-    public static void Tanh<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float)) Map<float, TanhFn>("Tanh", MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y));
-        else Map<double, TanhFn>("Tanh", MemoryMarshal.Cast<T, double>(x), MemoryMarshal.Cast<T, double>(y));
-    }
+    public static void Tanh<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Map<T, TanhFn>("Tanh", x, y);
 
     /// <summary>y = eˣ elementwise (<paramref name="y"/> may be <paramref name="x"/>).</summary>
-    public static void Exp<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float)) Map<float, ExpFn>("Exp", MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y));
-        else Map<double, ExpFn>("Exp", MemoryMarshal.Cast<T, double>(x), MemoryMarshal.Cast<T, double>(y));
-    }
+    public static void Exp<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Map<T, ExpFn>("Exp", x, y);
 
     /// <summary>y = e^(x − <paramref name="shift"/>) elementwise, the difference rounded to <typeparamref name="T"/> first, in
-    /// one pass: the same bits as subtracting, then <see cref="Exp{T}"/> (softmax's e^(x − max)).</summary>
-    public static void ExpShifted<T>(ReadOnlySpan<T> x, T shift, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float)) Map<float, ExpFn, Shifted>("Exp", MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y), Unsafe.As<T, float>(ref shift));
-        else Map<double, ExpFn, Shifted>("Exp", MemoryMarshal.Cast<T, double>(x), MemoryMarshal.Cast<T, double>(y), Unsafe.As<T, double>(ref shift));
-    }
+    /// one pass: the same bits as subtracting, then <see cref="Exp{T}(ReadOnlySpan{T}, Span{T})"/> (softmax's e^(x − max)).</summary>
+    public static void ExpShifted<T>(ReadOnlySpan<T> x, T shift, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Map<T, ExpFn, Shifted>("Exp", x, y, shift);
 
     /// <summary>y = σ(x) = 1/(1 + e⁻ˣ) elementwise (<paramref name="y"/> may be <paramref name="x"/>).</summary>
-    public static void Sigmoid<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float)) Map<float, SigmoidFn>("Sigmoid", MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y));
-        else Map<double, SigmoidFn>("Sigmoid", MemoryMarshal.Cast<T, double>(x), MemoryMarshal.Cast<T, double>(y));
-    }
+    public static void Sigmoid<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Map<T, SigmoidFn>("Sigmoid", x, y);
 
     /// <summary>y = ln x elementwise, by the C runtime's scalar log (<see cref="TensorPrimitives.Log{T}(ReadOnlySpan{T}, Span{T})"/>
     /// differs between SIMD paths).</summary>
@@ -63,49 +52,44 @@ internal static class VectorMath
         for (int i = 0; i < x.Length; i++) y[i] = T.Pow(x[i], p);
     }
 
-    private interface IVectorFunction
+    /// <summary>A function of one vector: floats on any <see cref="IFloatLanes{TV}"/> width, doubles on <see cref="Vector{T}"/>.</summary>
+    internal interface IVectorFunction
     {
-        static abstract Vector<float> Apply(Vector<float> x);
+        static abstract TV Apply<TV>(TV x) where TV : struct, IFloatLanes<TV>;
         static abstract Vector<double> Apply(Vector<double> x);
     }
 
     private struct TanhFn : IVectorFunction
     {
-        public static Vector<float> Apply(Vector<float> x) => Tanh(x);
+        public static TV Apply<TV>(TV x) where TV : struct, IFloatLanes<TV> => Tanh(x);
         public static Vector<double> Apply(Vector<double> x) => Tanh(x);
     }
 
     private struct ExpFn : IVectorFunction
     {
-        public static Vector<float> Apply(Vector<float> x) => Exp(x);
+        public static TV Apply<TV>(TV x) where TV : struct, IFloatLanes<TV> => Exp(x);
         public static Vector<double> Apply(Vector<double> x) => Exp(x);
     }
 
     private struct SigmoidFn : IVectorFunction
     {
-        public static Vector<float> Apply(Vector<float> x) => Vector<float>.One / (Vector<float>.One + Exp(-x));
+        public static TV Apply<TV>(TV x) where TV : struct, IFloatLanes<TV> => TV.Create(1f) / (TV.Create(1f) + Exp(-x));
         public static Vector<double> Apply(Vector<double> x) => Vector<double>.One / (Vector<double>.One + Exp(-x));
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<T> Apply<T, TFn>(Vector<T> x) where T : unmanaged where TFn : struct, IVectorFunction
+    /// <summary>Test hook: exp, tanh or sigmoid (by <paramref name="function"/>) of floats on the lanes <typeparamref name="TV"/>,
+    /// whatever width the runtime would pick.</summary>
+    internal static void OnLanes<TV>(string function, ReadOnlySpan<float> x, Span<float> y) where TV : struct, IFloatLanes<TV>
     {
-        if (typeof(T) == typeof(float))
+        if (y.Length < x.Length) throw new ArgumentException($"{function}: the destination is shorter than the source.", nameof(y));
+        switch (function)
         {
-            Vector<float> y = TFn.Apply(Unsafe.As<Vector<T>, Vector<float>>(ref x));
-            return Unsafe.As<Vector<float>, Vector<T>>(ref y);
+            case "exp": Map<float, TV, ExpFn, Unshifted>(x, y, 0f); break;
+            case "tanh": Map<float, TV, TanhFn, Unshifted>(x, y, 0f); break;
+            case "sigmoid": Map<float, TV, SigmoidFn, Unshifted>(x, y, 0f); break;
+            default: throw new ArgumentException($"OnLanes: unknown function '{function}'; expected exp, tanh or sigmoid.", nameof(function));
         }
-        Vector<double> z = TFn.Apply(Unsafe.As<Vector<T>, Vector<double>>(ref x));
-        return Unsafe.As<Vector<double>, Vector<T>>(ref z);
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<T> Load<T>(ref T start, int i) where T : unmanaged =>
-        Unsafe.ReadUnaligned<Vector<T>>(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref start, i)));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<T>(Vector<T> v, ref T start, int i) where T : unmanaged =>
-        Unsafe.WriteUnaligned(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref start, i)), v);
 
     /// <summary>y = f(x) for every element.</summary>
     private static void Map<T, TFn>(string op, ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, INumberBase<T> where TFn : struct, IVectorFunction =>
@@ -113,24 +97,46 @@ internal static class VectorMath
 
     /// <summary>y = f(x − <paramref name="shift"/>) for every element, the difference rounded to T first; with
     /// <typeparamref name="TShift"/> = <see cref="Unshifted"/> the subtraction is left out (compiled away), as the maps
-    /// are compute-bound (one more operation per vector costs exp about 9 %).</summary>
+    /// are compute-bound (one more operation per vector costs exp about 9 %). Floats run on 512-bit vectors where the
+    /// runtime accelerates them (the same bits: every step is lane-wise), otherwise on <see cref="Vector{T}"/>.</summary>
     private static void Map<T, TFn, TShift>(string op, ReadOnlySpan<T> x, Span<T> y, T shift) where T : unmanaged, INumberBase<T>
         where TFn : struct, IVectorFunction where TShift : struct
     {
         if (y.Length < x.Length) throw new ArgumentException($"{op}: the destination is shorter than the source.", nameof(y));
+        if (typeof(T) == typeof(float))
+        {
+            ReadOnlySpan<float> xf = MemoryMarshal.Cast<T, float>(x);
+            Span<float> yf = MemoryMarshal.Cast<T, float>(y);
+            float sf = Unsafe.As<T, float>(ref shift);
+#if NET9_0_OR_GREATER
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Map<float, FloatLanes512, TFn, TShift>(xf, yf, sf);
+                return;
+            }
+#endif
+            Map<float, FloatLanes, TFn, TShift>(xf, yf, sf);
+            return;
+        }
+        Map<double, DoubleLanes, TFn, TShift>(MemoryMarshal.Cast<T, double>(x), MemoryMarshal.Cast<T, double>(y), Unsafe.As<T, double>(ref shift));
+    }
+
+    private static void Map<T, TV, TFn, TShift>(ReadOnlySpan<T> x, Span<T> y, T shift) where T : unmanaged, INumberBase<T>
+        where TV : struct, ILanes<TV, T> where TFn : struct, IVectorFunction where TShift : struct
+    {
         ref T xs = ref MemoryMarshal.GetReference(x);
         ref T ys = ref MemoryMarshal.GetReference(y);
-        var s = new Vector<T>(shift);
-        int w = Vector<T>.Count, i = 0;
+        TV s = TV.Create(shift);
+        int w = TV.Count, i = 0;
         for (; i <= x.Length - 2 * w; i += 2 * w)   // two independent vectors per turn: the long dependency chains overlap
         {
-            Vector<T> a = Apply<T, TFn>(Shift<T, TShift>(Load(ref xs, i), s));
-            Vector<T> b = Apply<T, TFn>(Shift<T, TShift>(Load(ref xs, i + w), s));
-            Store(a, ref ys, i);
-            Store(b, ref ys, i + w);
+            TV a = TV.Apply<TFn>(Shift<T, TV, TShift>(TV.Load(ref xs, i), s));
+            TV b = TV.Apply<TFn>(Shift<T, TV, TShift>(TV.Load(ref xs, i + w), s));
+            TV.Store(a, ref ys, i);
+            TV.Store(b, ref ys, i + w);
         }
         for (; i <= x.Length - w; i += w)
-            Store(Apply<T, TFn>(Shift<T, TShift>(Load(ref xs, i), s)), ref ys, i);
+            TV.Store(TV.Apply<TFn>(Shift<T, TV, TShift>(TV.Load(ref xs, i), s)), ref ys, i);
         if (i < x.Length)
         {
             // The tail goes through the same vector code (padded), so every element is computed identically.
@@ -138,7 +144,7 @@ internal static class VectorMath
             tail.Clear();
             for (int j = i; j < x.Length; j++) tail[j - i] = typeof(TShift) == typeof(Unshifted) ? x[j] : x[j] - shift;
             ref T t = ref MemoryMarshal.GetReference(tail);
-            Store(Apply<T, TFn>(Load(ref t, 0)), ref t, 0);
+            TV.Store(TV.Apply<TFn>(TV.Load(ref t, 0)), ref t, 0);
             tail[..(x.Length - i)].CopyTo(y[i..]);
         }
     }
@@ -150,122 +156,81 @@ internal static class VectorMath
     private struct Shifted;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<T> Shift<T, TShift>(Vector<T> x, Vector<T> shift) where T : unmanaged where TShift : struct =>
+    private static TV Shift<T, TV, TShift>(TV x, TV shift) where T : unmanaged where TV : struct, ILanes<TV, T> where TShift : struct =>
         typeof(TShift) == typeof(Unshifted) ? x : x - shift;
 
-    // ---- float32 --------------------------------------------------------------------------------
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> C(float value) => new(value);
+    // ---- float32 (on any IFloatLanes width) ------------------------------------------------------
 
     /// <summary>eˣ for every float: x = n·ln2 + r with |r| ≤ ln2/2, eˣ = 2ⁿ·(1 + (eʳ − 1)). x is clamped
     /// to [−104, 89] first (beyond, the result is 0 or ∞ anyway), and 2ⁿ is applied as two normal powers
     /// 2ⁿ¹·2ⁿ² so that results overflow to ∞ and underflow through the subnormals as they should.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> Exp(Vector<float> x)
+    private static TV Exp<TV>(TV x) where TV : struct, IFloatLanes<TV>
     {
         // The common case, every lane in [−87, 88] (none NaN): 2ⁿ is one normal power, n ∈ [−126, 127], read from the
         // low bits of `shifted`. Same bits as the general path: there p·2ⁿ¹ is exact, so both round only once.
-        if (Vector.GreaterThanOrEqualAll(x, C(-87f)) && Vector.LessThanOrEqualAll(x, C(88f)))
+        if (TV.AllWithin(x, -87f, 88f))
         {
-            Vector<float> q = Reduce(x, out _, out Vector<float> shifted);
-            return (ExpM1Reduced(q) + Vector<float>.One) * PowerOfTwo(shifted);
+            TV q = Reduce(x, out _, out TV shifted);
+            return (ExpM1Reduced(q) + TV.Create(1f)) * TV.PowerOfTwo(shifted);
         }
         return ExpGeneral(x);
     }
 
     /// <summary>eˣ for any lanes, including overflow to ∞, subnormal results and NaN.</summary>
-    private static Vector<float> ExpGeneral(Vector<float> x)
+    private static TV ExpGeneral<TV>(TV x) where TV : struct, IFloatLanes<TV>
     {
-        Vector<float> xc = Min(Max(x, C(-104f)), C(89f));
-        Vector<float> r = Reduce(xc, out Vector<float> n, out _);
-        Vector<float> p = ExpM1Reduced(r) + Vector<float>.One;
-#if NET9_0_OR_GREATER
-        Vector<int> ni = Vector.ConvertToInt32Native(n);      // n ∈ [−150, 129]: no saturation fix-up needed
-#else
-        Vector<int> ni = Vector.ConvertToInt32(n);            // n ∈ [−150, 129]
-#endif
-        Vector<int> n1 = Vector.ShiftRightArithmetic(ni, 1), n2 = ni - n1;
-        Vector<float> s1 = Vector.AsVectorSingle(Vector.ShiftLeft(n1 + new Vector<int>(127), 23));
-        Vector<float> s2 = Vector.AsVectorSingle(Vector.ShiftLeft(n2 + new Vector<int>(127), 23));
-        return Vector.ConditionalSelect(Vector.Equals(x, x), p * s1 * s2, x);   // NaN stays NaN
+        TV xc = TV.Min(TV.Max(x, TV.Create(-104f)), TV.Create(89f));
+        TV r = Reduce(xc, out TV n, out _);
+        TV p = ExpM1Reduced(r) + TV.Create(1f);
+        (TV s1, TV s2) = TV.PowersOfTwo(n);                        // n ∈ [−150, 129]
+        return TV.UnlessNaN(x, p * s1 * s2, x);                   // NaN stays NaN
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> Tanh(Vector<float> x)
+    private static TV Tanh<TV>(TV x) where TV : struct, IFloatLanes<TV>
     {
-        Vector<float> ax = Vector.Abs(x);
+        TV ax = TV.Abs(x);
         // tanh saturates to 1 in float beyond |x| = 9.1; clamping at 10 keeps 2ⁿ a normal float.
-        Vector<float> yv = Max(ax * C(-2f), C(-20f));
-        Vector<float> m = ExpM1(yv);
-        Vector<float> t = Vector.Abs(m / (C(2f) + m));    // (1 − eʸ)/(1 + eʸ) ≥ 0
-        t |= x & C(-0f);                                   // sign of x
-        return Vector.ConditionalSelect(Vector.Equals(x, x), t, x);     // NaN stays NaN
+        TV yv = TV.Max(ax * TV.Create(-2f), TV.Create(-20f));
+        TV m = ExpM1(yv);
+        TV t = TV.Abs(m / (TV.Create(2f) + m));                   // (1 − eʸ)/(1 + eʸ) ≥ 0
+        t |= x & TV.Create(-0f);                                   // sign of x
+        return TV.UnlessNaN(x, t, x);                             // NaN stays NaN
     }
-
-    /// <summary>a·b + c with one rounding (in software where the hardware has no FMA: the same bits).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> MulAdd(Vector<float> a, Vector<float> b, Vector<float> c)
-    {
-#if NET9_0_OR_GREATER
-        return Vector.FusedMultiplyAdd(a, b, c);
-#else
-        if (Fma.IsSupported && Vector<float>.Count == 8) return Fma.MultiplyAdd(a.AsVector256(), b.AsVector256(), c.AsVector256()).AsVector();
-        Span<float> r = stackalloc float[Vector<float>.Count];
-        for (int i = 0; i < r.Length; i++) r[i] = MathF.FusedMultiplyAdd(a[i], b[i], c[i]);
-        return new Vector<float>(r);
-#endif
-    }
-
-    /// <summary>The larger of a and b. The callers never compare +0 with −0 and mask NaN lanes, where the
-    /// hardware's rule and .NET's differ, so both give the same bits.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> Max(Vector<float> a, Vector<float> b) =>
-        Avx.IsSupported && Vector<float>.Count == 8 ? Avx.Max(a.AsVector256(), b.AsVector256()).AsVector() : Vector.Max(a, b);
-
-    /// <summary>The smaller of a and b (same conditions as <see cref="Max(Vector{float}, Vector{float})"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> Min(Vector<float> a, Vector<float> b) =>
-        Avx.IsSupported && Vector<float>.Count == 8 ? Avx.Min(a.AsVector256(), b.AsVector256()).AsVector() : Vector.Min(a, b);
 
     /// <summary>eʸ − 1 for −20 ≤ y ≤ 0: y = n·ln2 + r with |r| ≤ ln2/2, eʸ − 1 = 2ⁿ·(eʳ − 1) + (2ⁿ − 1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> ExpM1(Vector<float> y)
+    private static TV ExpM1<TV>(TV y) where TV : struct, IFloatLanes<TV>
     {
-        Vector<float> q = ExpM1Reduced(Reduce(y, out _, out Vector<float> shifted));
-        Vector<float> s = PowerOfTwo(shifted);   // n ∈ [−29, 0]
-        return MulAdd(s, q, s - Vector<float>.One);
+        TV q = ExpM1Reduced(Reduce(y, out _, out TV shifted));
+        TV s = TV.PowerOfTwo(shifted);   // n ∈ [−29, 0]
+        return TV.MulAdd(s, q, s - TV.Create(1f));
     }
 
     /// <summary>r = v − n·ln2 (ln2 split in hi + lo parts) with n = round(v/ln2): adding 1.5·2²³ rounds v/ln2 to the
     /// integer n, held in the low mantissa bits of <paramref name="shifted"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> Reduce(Vector<float> v, out Vector<float> n, out Vector<float> shifted)
+    private static TV Reduce<TV>(TV v, out TV n, out TV shifted) where TV : struct, IFloatLanes<TV>
     {
-        Vector<float> magic = C(12582912f);
-        shifted = MulAdd(v, C(1.44269504f), magic);
+        TV magic = TV.Create(12582912f);
+        shifted = TV.MulAdd(v, TV.Create(1.44269504f), magic);
         n = shifted - magic;
-        Vector<float> r = MulAdd(n, C(-0.693145752f), v);
-        return MulAdd(n, C(-1.42860677e-6f), r);
+        TV r = TV.MulAdd(n, TV.Create(-0.693145752f), v);
+        return TV.MulAdd(n, TV.Create(-1.42860677e-6f), r);
     }
-
-    /// <summary>2ⁿ for n ∈ [−126, 127] held in the low bits of <paramref name="shifted"/> (see <see cref="Reduce(Vector{float}, out Vector{float}, out Vector{float})"/>):
-    /// the low 9 bits of bits(shifted) + 127 are n + 127, shifted into the exponent field.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> PowerOfTwo(Vector<float> shifted) =>
-        Vector.AsVectorSingle(Vector.ShiftLeft(Vector.AsVectorInt32(shifted) + new Vector<int>(127), 23));
 
     /// <summary>eʳ − 1 for |r| ≤ ln2/2 from its Taylor series to r⁷ (relative remainder below 1e-8):
     /// r + r²·(1/2 + r/6 + r²/24 + r³/120 + r⁴/720 + r⁵/5040), the bracket in Estrin's form.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> ExpM1Reduced(Vector<float> r)
+    private static TV ExpM1Reduced<TV>(TV r) where TV : struct, IFloatLanes<TV>
     {
-        Vector<float> r2 = r * r;
-        Vector<float> a = MulAdd(r, C(1f / 6), C(0.5f));
-        Vector<float> b = MulAdd(r, C(1f / 120), C(1f / 24));
-        Vector<float> c = MulAdd(r, C(1f / 5040), C(1f / 720));
-        Vector<float> bracket = MulAdd(MulAdd(c, r2, b), r2, a);
-        return MulAdd(r2, bracket, r);
+        TV r2 = r * r;
+        TV a = TV.MulAdd(r, TV.Create(1f / 6), TV.Create(0.5f));
+        TV b = TV.MulAdd(r, TV.Create(1f / 120), TV.Create(1f / 24));
+        TV c = TV.MulAdd(r, TV.Create(1f / 5040), TV.Create(1f / 720));
+        TV bracket = TV.MulAdd(TV.MulAdd(c, r2, b), r2, a);
+        return TV.MulAdd(r2, bracket, r);
     }
 
     // ---- float64 --------------------------------------------------------------------------------
