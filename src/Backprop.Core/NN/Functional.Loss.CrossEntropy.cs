@@ -46,7 +46,7 @@ public static partial class Functional
         for (int i = 0; i < labels.Length; i++)
         {
             ReadOnlySpan<T> row = z.Slice(i * c, c);
-            T max = TensorPrimitives.Max(row);
+            T max = SpanMax.Of(row);
             TensorPrimitives.Subtract(row, max, e);
             VectorMath.Exp<T>(e, e);
             // lse = m + log Σ e^{z − m}; the row's loss is lse − z_y

@@ -152,7 +152,7 @@ public sealed partial class Tensor
     // The first index holding the maximum (NaN counts as the maximum, as in PyTorch).
     private static int FirstIndexOfMax<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T max = TensorPrimitives.Max(x);
+        T max = SpanMax.Of(x);
         if (T.IsNaN(max))
         {
             for (int i = 0; i < x.Length; i++) if (T.IsNaN(x[i])) return i;

@@ -51,7 +51,7 @@ public sealed partial class Tensor
             {
                 ReadOnlySpan<T> xr = x.Slice(b, n);
                 Span<T> yr = y.Slice(b, n);
-                T max = TensorPrimitives.Max(xr);   // x − max ≤ 0: e^(x−max) cannot overflow
+                T max = SpanMax.Of(xr);   // x − max ≤ 0: e^(x−max) cannot overflow
                 if (log)
                 {
                     TensorPrimitives.Subtract(xr, max, yr);
