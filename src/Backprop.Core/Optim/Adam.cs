@@ -96,7 +96,6 @@ public class Adam : Optimizer
             MinusStepSize = T.CreateTruncating(-(LearningRate / biasCorrection1)),
             Decoupled = _decoupled,
             WeightDecay = WeightDecay != 0,
-            AmsGrad = AmsGrad,
         };
         Span<T> m = State<T>(_firstMoments, index), v = State<T>(_secondMoments, index);
         Span<T> vMax = AmsGrad ? State<T>(_maxSecondMoments, index) : default;

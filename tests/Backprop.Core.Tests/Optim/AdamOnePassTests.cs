@@ -9,7 +9,8 @@ namespace Backprop.Core.Tests.Optim;
 /// operations as separate passes over whole tensors. Both round after every operation, so they must agree bit for bit:
 /// here the passes are written out with <see cref="TensorPrimitives"/> and compared with the optimizer's parameters and
 /// state after three steps, for lengths around the vector widths, a length that is split between two threads, special
-/// values, both dtypes, and every variant (L2 decay, decoupled decay, AMSGrad).
+/// values, both dtypes, and every variant (L2 decay, decoupled decay, AMSGrad). NaN payloads are exempt: where two NaNs
+/// meet, which one a sum carries depends on the order the JIT gives the operands, so any NaN matches any NaN.
 /// </summary>
 public class AdamOnePassTests
 {
@@ -83,10 +84,16 @@ public class AdamOnePassTests
         {
             Beta1 = (float)Beta1, OneMinusBeta1 = (float)(1 - Beta1), Beta2 = (float)Beta2, OneMinusBeta2 = (float)(1 - Beta2),
             SqrtBiasCorrection2 = (float)Math.Sqrt(1 - Adam.Power(Beta2, 1)), Eps = (float)Eps,
-            MinusStepSize = (float)-(Lr / (1 - Adam.Power(Beta1, 1))), AmsGrad = true,
+            MinusStepSize = (float)-(Lr / (1 - Adam.Power(Beta1, 1))),
         };
+        // In two ranges cut inside a vector (as the chunks of a split job may be), AMSGrad by the non-null running maximum.
+        int cut = Math.Min(5, n);
         fixed (float* pp = p2, pg = g, pm = m2, pv = v2, px = vMax2)
-            new AdamUpdate<float>(constants, pp, pg, pm, pv, px).Run(0, n);
+        {
+            var job = new AdamUpdate<float>(constants, pp, pg, pm, pv, px);
+            job.Run(0, cut);
+            job.Run(cut, n);
+        }
         SeparatePasses(p, g, m, v, vMax, 1, 0, decoupled: false, amsgrad: true);
         AssertBits(p, p2, "p");
         AssertBits(m, m2, "m");
